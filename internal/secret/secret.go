@@ -1,0 +1,89 @@
+// Package secret holds API keys and other credentials in a type that
+// refuses to print itself.
+//
+// MISP API keys, the sync keys exchanged in a bump and private keys must
+// never reach a log line, an error string, a panic or a history file.
+// Wrapping them in Key makes the accidental paths (fmt verbs, slog
+// attributes, encoding/json, encoding/gob via fmt) print a placeholder;
+// the only way to the clear text is an explicit call to Reveal.
+package secret
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"log/slog"
+)
+
+// Redacted is what a Key prints in place of its value.
+const Redacted = "[redacted]"
+
+// Key is a credential such as a MISP API key. The zero value is an empty key.
+type Key struct {
+	value string
+}
+
+// New wraps a clear-text credential.
+func New(value string) Key {
+	return Key{value: value}
+}
+
+// Reveal returns the clear text. Call it only where the value leaves the
+// process on purpose: an Authorization header, a sealed message, the OS
+// keyring.
+func (k Key) Reveal() string {
+	return k.value
+}
+
+// IsZero reports whether the key is empty.
+func (k Key) IsZero() bool {
+	return k.value == ""
+}
+
+// Equal compares two keys in constant time.
+func (k Key) Equal(other Key) bool {
+	return subtle.ConstantTimeCompare([]byte(k.value), []byte(other.value)) == 1
+}
+
+// Hint returns the first and last four characters of a key of 40
+// characters or more, the same parts MISP itself shows in its auth key
+// list (authkey_start, authkey_end), so an admin can tell keys apart.
+// Shorter keys return only the placeholder.
+func (k Key) Hint() string {
+	if len(k.value) < 40 {
+		return Redacted
+	}
+	return k.value[:4] + "…" + k.value[len(k.value)-4:]
+}
+
+// String implements fmt.Stringer with the placeholder.
+func (k Key) String() string {
+	return Redacted
+}
+
+// GoString implements fmt.GoStringer so %#v prints the placeholder too.
+func (k Key) GoString() string {
+	return "secret.Key{" + Redacted + "}"
+}
+
+// Format implements fmt.Formatter so that every verb, %x and %q included,
+// prints the placeholder.
+func (k Key) Format(f fmt.State, verb rune) {
+	_, _ = f.Write([]byte(Redacted))
+}
+
+// LogValue implements slog.LogValuer.
+func (k Key) LogValue() slog.Value {
+	return slog.StringValue(Redacted)
+}
+
+// MarshalJSON writes the placeholder, so a Key inside a struct that is
+// encoded for a history file or a --json output never leaks.
+func (k Key) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + Redacted + `"`), nil
+}
+
+// MarshalText writes the placeholder for encoders that use
+// encoding.TextMarshaler (YAML, TOML, map keys).
+func (k Key) MarshalText() ([]byte, error) {
+	return []byte(Redacted), nil
+}
