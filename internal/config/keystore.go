@@ -1,0 +1,164 @@
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mispbump/mispbump/internal/atomicfile"
+	"github.com/mispbump/mispbump/internal/secret"
+)
+
+// ErrNoKey is returned by a KeyStore that holds no key for a MISP URL.
+var ErrNoKey = errors.New("no API key stored")
+
+// KeyStore keeps one API key per MISP base URL.
+type KeyStore interface {
+	// Get returns the key for the MISP at url, or ErrNoKey.
+	Get(url string) (secret.Key, error)
+	// Set stores key for url, replacing an earlier one.
+	Set(url string, key secret.Key) error
+	// Delete removes the key for url; deleting a missing key is no error.
+	Delete(url string) error
+	// Describe names the storage for the user, e.g. "the OS keyring".
+	Describe() string
+}
+
+// FileStore is a KeyStore in a JSON file with mode 0600, for systems
+// without a usable OS keyring.
+type FileStore struct {
+	// Path is the file; its directory is created with mode 0700.
+	Path string
+}
+
+// Describe implements KeyStore.
+func (f FileStore) Describe() string {
+	return "the file " + f.Path + " (readable only by you)"
+}
+
+func (f FileStore) load() (map[string]string, error) {
+	data, err := os.ReadFile(f.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read key file %s: %w", f.Path, err)
+	}
+	keys := map[string]string{}
+	if err := json.Unmarshal(data, &keys); err != nil {
+		return nil, fmt.Errorf("key file %s is damaged (%v): delete it and enter the key again", f.Path, err)
+	}
+	return keys, nil
+}
+
+// Get implements KeyStore.
+func (f FileStore) Get(url string) (secret.Key, error) {
+	keys, err := f.load()
+	if err != nil {
+		return secret.Key{}, err
+	}
+	value, ok := keys[normaliseAccount(url)]
+	if !ok || value == "" {
+		return secret.Key{}, ErrNoKey
+	}
+	return secret.New(value), nil
+}
+
+// Set implements KeyStore.
+func (f FileStore) Set(url string, key secret.Key) error {
+	keys, err := f.load()
+	if err != nil {
+		return err
+	}
+	keys[normaliseAccount(url)] = key.Reveal()
+	return f.save(keys)
+}
+
+// Delete implements KeyStore.
+func (f FileStore) Delete(url string) error {
+	keys, err := f.load()
+	if err != nil {
+		return err
+	}
+	delete(keys, normaliseAccount(url))
+	return f.save(keys)
+}
+
+func (f FileStore) save(keys map[string]string) error {
+	data, err := json.MarshalIndent(keys, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode key file: %w", err)
+	}
+	if err := atomicfile.Write(f.Path, data, 0o600); err != nil {
+		return fmt.Errorf("save key file: %w", err)
+	}
+	return nil
+}
+
+// normaliseAccount makes https://misp.example.org/ and
+// https://misp.example.org the same account.
+func normaliseAccount(url string) string {
+	return strings.TrimRight(strings.TrimSpace(url), "/")
+}
+
+// DefaultKeyStore returns the OS keyring when one answers, otherwise a
+// FileStore in the config directory. MISPBUMP_KEYSTORE=file forces the
+// file, which tests and headless servers use.
+func DefaultKeyStore() KeyStore {
+	file := FileStore{Path: filepath.Join(DefaultConfigDir(), "keys.json")}
+	if os.Getenv("MISPBUMP_KEYSTORE") == "file" {
+		return file
+	}
+	if ring, ok := osKeyring(); ok {
+		return ring
+	}
+	return file
+}
+
+// resolveKey fills Key and KeySource from the environment, the key file
+// or the store, in that order.
+func (c *Config) resolveKey(store KeyStore) error {
+	for _, name := range keyEnv {
+		if value := strings.TrimSpace(os.Getenv(name)); value != "" {
+			c.Key, c.KeySource = secret.New(value), "the environment variable "+name
+			return nil
+		}
+	}
+	if c.KeyFile != "" {
+		key, err := ReadKeyFile(c.KeyFile)
+		if err != nil {
+			return err
+		}
+		c.Key, c.KeySource = key, "the file "+c.KeyFile
+		return nil
+	}
+	if store == nil || c.MISPURL == "" {
+		return nil
+	}
+	key, err := store.Get(c.MISPURL)
+	if errors.Is(err, ErrNoKey) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the API key from %s: %w", store.Describe(), err)
+	}
+	c.Key, c.KeySource = key, store.Describe()
+	return nil
+}
+
+// ReadKeyFile reads an API key from the first non-empty line of path.
+func ReadKeyFile(path string) (secret.Key, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return secret.Key{}, fmt.Errorf("read API key file: %w", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			return secret.New(line), nil
+		}
+	}
+	return secret.Key{}, fmt.Errorf("API key file %s is empty: put your MISP API key on its first line", path)
+}
