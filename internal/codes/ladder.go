@@ -1,0 +1,79 @@
+package codes
+
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// step is one rung of the reader's ladder.
+type step struct {
+	name string
+	// scale resizes the image before binarizing: 0.5 halves it.
+	scale  float64
+	invert bool
+	// global uses the global-histogram binarizer instead of the hybrid
+	// one, which suits small or low-contrast images.
+	global bool
+	// pure reads the image as one upright code with nothing else.
+	pure bool
+}
+
+// ladder returns the steps for an image, cheapest first.
+func (r *Reader) ladder(g grayImage) []step {
+	long := max(g.w, g.h)
+	var steps []step
+	if r.downscaleAbove > 0 && long > r.downscaleAbove {
+		steps = append(steps, step{name: "hybrid at half size", scale: 0.5})
+	}
+	steps = append(steps,
+		step{name: "hybrid", scale: 1},
+		step{name: "pure", scale: 1, pure: true},
+		step{name: "global histogram", scale: 1, global: true},
+		step{name: "inverted", scale: 1, invert: true},
+		step{name: "upscaled 2x", scale: 2},
+		step{name: "upscaled 1.5x", scale: 1.5},
+	)
+	return steps
+}
+
+// runStep applies one step to g and returns the symbols found, in the
+// coordinates of g.
+func (r *Reader) runStep(s step, g grayImage) []Symbol {
+	img := g
+	if s.scale != 1 {
+		img = g.resized(int(math.Round(float64(g.w)*s.scale)), int(math.Round(float64(g.h)*s.scale)))
+	}
+	if s.invert {
+		img = img.inverted()
+	}
+
+	source := newSource(img)
+	var binarizer gozxing.Binarizer
+	if s.global {
+		binarizer = gozxing.NewGlobalHistgramBinarizer(source)
+	} else {
+		binarizer = gozxing.NewHybridBinarizer(source)
+	}
+	matrix, err := binarizer.GetBlackMatrix()
+	if err != nil {
+		return nil
+	}
+
+	var results []result
+	if s.pure {
+		results = pureDecode(source, matrix)
+	} else {
+		results = decodeMatrix(matrix, r.maxCodes)
+	}
+
+	symbols := make([]Symbol, 0, len(results))
+	for _, res := range results {
+		sym := Symbol{Text: res.text, Version: res.version, Level: res.level, Step: s.name}
+		if res.corners != nil {
+			sym.Bounds = quadRect(res.corners, s.scale)
+		}
+		symbols = append(symbols, sym)
+	}
+	return symbols
+}

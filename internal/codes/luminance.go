@@ -1,0 +1,146 @@
+package codes
+
+import (
+	"image"
+	"image/color"
+)
+
+// grayImage is a luminance plane: one byte a pixel, rows packed.
+type grayImage struct {
+	pix  []byte
+	w, h int
+}
+
+// toGray converts img to a luminance plane, taking the Y plane of
+// YCbCr images (camera frames and JPEG files) as it is.
+func toGray(img image.Image) grayImage {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	g := grayImage{pix: make([]byte, w*h), w: w, h: h}
+
+	switch src := img.(type) {
+	case *image.Gray:
+		for y := 0; y < h; y++ {
+			off := (y+b.Min.Y-src.Rect.Min.Y)*src.Stride + b.Min.X - src.Rect.Min.X
+			copy(g.pix[y*w:(y+1)*w], src.Pix[off:off+w])
+		}
+	case *image.YCbCr:
+		for y := 0; y < h; y++ {
+			off := src.YOffset(b.Min.X, b.Min.Y+y)
+			copy(g.pix[y*w:(y+1)*w], src.Y[off:off+w])
+		}
+	case *image.RGBA:
+		rgbaToGray(g, src.Pix, src.Stride, src.PixOffset(b.Min.X, b.Min.Y))
+	case *image.NRGBA:
+		// Screenshots are opaque, so alpha is ignored here.
+		rgbaToGray(g, src.Pix, src.Stride, src.PixOffset(b.Min.X, b.Min.Y))
+	default:
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				c := color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.Gray)
+				g.pix[y*w+x] = c.Y
+			}
+		}
+	}
+	return g
+}
+
+// rgbaToGray fills g from 8-bit RGBA pixels with the ITU-R BT.601 weights
+// that image/color uses.
+func rgbaToGray(g grayImage, pix []byte, stride, start int) {
+	for y := 0; y < g.h; y++ {
+		src := pix[start+y*stride : start+y*stride+4*g.w]
+		dst := g.pix[y*g.w : (y+1)*g.w]
+		for x := range dst {
+			r, gr, b := uint32(src[4*x]), uint32(src[4*x+1]), uint32(src[4*x+2])
+			dst[x] = uint8((19595*r + 38470*gr + 7471*b + 1<<15) >> 16)
+		}
+	}
+}
+
+// inverted returns g with light and dark swapped.
+func (g grayImage) inverted() grayImage {
+	out := grayImage{pix: make([]byte, len(g.pix)), w: g.w, h: g.h}
+	for i, v := range g.pix {
+		out.pix[i] = 255 - v
+	}
+	return out
+}
+
+// resized scales g to w×h pixels: by area averaging when shrinking, so
+// thin modules are not skipped, and by bilinear interpolation when
+// growing.
+func (g grayImage) resized(w, h int) grayImage {
+	if w < g.w && h < g.h {
+		return g.shrunk(w, h)
+	}
+	out := grayImage{pix: make([]byte, w*h), w: w, h: h}
+	sx := float64(g.w) / float64(w)
+	sy := float64(g.h) / float64(h)
+	for y := 0; y < h; y++ {
+		fy := (float64(y)+0.5)*sy - 0.5
+		y0 := int(fy)
+		if fy < 0 {
+			fy, y0 = 0, 0
+		}
+		y1 := min(y0+1, g.h-1)
+		ty := fy - float64(y0)
+		for x := 0; x < w; x++ {
+			fx := (float64(x)+0.5)*sx - 0.5
+			x0 := int(fx)
+			if fx < 0 {
+				fx, x0 = 0, 0
+			}
+			x1 := min(x0+1, g.w-1)
+			tx := fx - float64(x0)
+			top := float64(g.pix[y0*g.w+x0])*(1-tx) + float64(g.pix[y0*g.w+x1])*tx
+			bottom := float64(g.pix[y1*g.w+x0])*(1-tx) + float64(g.pix[y1*g.w+x1])*tx
+			out.pix[y*w+x] = uint8(top*(1-ty) + bottom*ty + 0.5)
+		}
+	}
+	return out
+}
+
+// shrunk averages the source pixels that each output pixel covers,
+// weighting partly covered ones by their share.
+func (g grayImage) shrunk(w, h int) grayImage {
+	out := grayImage{pix: make([]byte, w*h), w: w, h: h}
+	sx := float64(g.w) / float64(w)
+	sy := float64(g.h) / float64(h)
+	rows := make([]float64, w*g.h)
+
+	// First shrink every row horizontally, then the columns.
+	for y := 0; y < g.h; y++ {
+		src := g.pix[y*g.w : (y+1)*g.w]
+		for x := 0; x < w; x++ {
+			rows[y*w+x] = areaAverage(func(i int) float64 { return float64(src[i]) },
+				float64(x)*sx, float64(x+1)*sx, g.w)
+		}
+	}
+	for x := 0; x < w; x++ {
+		for y := 0; y < h; y++ {
+			v := areaAverage(func(i int) float64 { return rows[i*w+x] },
+				float64(y)*sy, float64(y+1)*sy, g.h)
+			out.pix[y*w+x] = uint8(v + 0.5)
+		}
+	}
+	return out
+}
+
+// areaAverage returns the mean of at(i) over the interval [from, to) of
+// a row of n samples, each sample covering one unit.
+func areaAverage(at func(int) float64, from, to float64, n int) float64 {
+	sum, weight := 0.0, 0.0
+	for i := int(from); i < n && float64(i) < to; i++ {
+		lo := max(from, float64(i))
+		hi := min(to, float64(i+1))
+		if hi > lo {
+			sum += at(i) * (hi - lo)
+			weight += hi - lo
+		}
+	}
+	if weight == 0 {
+		return 255
+	}
+	return sum / weight
+}
