@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/makiuchi-d/gozxing"
+	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
-	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
 )
 
 // Symbol is one QR code found in an image.
@@ -104,7 +104,7 @@ type result struct {
 	level   string
 	// corners of the symbol without quiet zone: top left, top right,
 	// bottom right, bottom left; nil when the step cannot tell.
-	corners [][2]float64
+	corners    [][2]float64
 	moduleSize float64
 }
 
