@@ -1,0 +1,58 @@
+package exchange
+
+import (
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"time"
+)
+
+// Defaults for the zero values of Options.
+const (
+	DefaultLifetime = 15 * time.Minute
+	DefaultSkew     = 5 * time.Minute
+)
+
+// Options tune an Initiator or a Responder. The zero value is ready for use.
+type Options struct {
+	// Rand is the source of key seeds, the nonce and the encapsulation
+	// randomness; crypto/rand.Reader when nil. Tests pass a deterministic
+	// reader to reproduce the test vectors.
+	Rand io.Reader
+
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+
+	// Lifetime is how long a session accepts messages, counted from the
+	// time in the hello; DefaultLifetime when zero.
+	Lifetime time.Duration
+
+	// Skew is the clock difference between the two computers that is
+	// tolerated; DefaultSkew when zero.
+	Skew time.Duration
+
+	// Logger receives debug records of accepted and rejected messages,
+	// never a key; nothing is logged when nil.
+	Logger *slog.Logger
+}
+
+// withDefaults returns a copy of o with every zero field replaced by its
+// default.
+func (o Options) withDefaults() Options {
+	if o.Rand == nil {
+		o.Rand = rand.Reader
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Lifetime <= 0 {
+		o.Lifetime = DefaultLifetime
+	}
+	if o.Skew <= 0 {
+		o.Skew = DefaultSkew
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
