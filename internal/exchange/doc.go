@@ -6,11 +6,12 @@
 //
 // The initiator starts a bump and the responder answers it:
 //
-//	1. hello  initiator → responder  version, commitment to a nonce, time,
-//	                                 ephemeral X-Wing public key (clear)
-//	2. reply  responder → initiator  HPKE encapsulation, sealed responder profile
-//	3. offer  initiator → responder  sealed initiator profile, sync key, nonce
-//	4. key    responder → initiator  sealed responder sync key
+//	step  name   direction              content
+//	1     hello  initiator → responder  commitment to a nonce, time,
+//	                                    ephemeral X-Wing public key (clear)
+//	2     reply  responder → initiator  encapsulation, sealed responder profile
+//	3     offer  initiator → responder  sealed initiator profile, key, nonce
+//	4     key    responder → initiator  sealed responder sync key
 //
 // After the offer (initiator) or after reading it (responder), Code returns
 // the confirmation code. The admins compare it, aloud when remote, and only
