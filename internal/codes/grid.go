@@ -34,21 +34,28 @@ func (c corners3) dimensions() []int {
 	raw := across/c.moduleSize + 7
 	v := int(math.Round((raw - 17) / 4))
 
+	return neighbourDimensions(17 + 4*v)
+}
+
+// neighbourDimensions returns dim and the dimensions one version above
+// and below it, as far as they exist.
+func neighbourDimensions(dim int) []int {
 	var dims []int
-	for _, d := range []int{0, 1, -1} {
-		if v+d >= 1 && v+d <= 40 {
-			dims = append(dims, 17+4*(v+d))
+	for _, d := range []int{dim, dim + 4, dim - 4} {
+		if d >= 21 && d <= 177 {
+			dims = append(dims, d)
 		}
 	}
 	return dims
 }
 
-// sampleCandidates returns module grids to decode for one candidate
-// symbol and dimension: first the one perspective transform that the
-// usual detector builds, then, for symbols with inner alignment
-// patterns, a grid corrected piece by piece with every alignment pattern
-// found, which reads large symbols whose single transform drifts.
-func sampleCandidates(matrix *gozxing.BitMatrix, c corners3, dim int, each func(*gozxing.BitMatrix) bool) {
+// sampleCandidates passes module grids for one candidate symbol and
+// dimension to each until it returns true: the one perspective transform
+// that the usual detector builds, when withPlain is set, then, for
+// symbols with inner alignment patterns, a grid corrected piece by piece
+// with every alignment pattern found, which reads large symbols whose
+// single transform drifts.
+func sampleCandidates(matrix *gozxing.BitMatrix, c corners3, dim int, withPlain bool, each func(*gozxing.BitMatrix) bool) {
 	version, err := decoder.Version_GetProvisionalVersionForDimension(dim)
 	if err != nil {
 		return
@@ -59,8 +66,8 @@ func sampleCandidates(matrix *gozxing.BitMatrix, c corners3, dim int, each func(
 		ap = findBottomRightAlignment(matrix, c, dim)
 	}
 	transform := detector.Detector_createTransform(c.topLeft, c.topRight, c.bottomLeft, ap, dim)
-	if bits, err := detector.Detector_sampleGrid(matrix, transform, dim); err == nil {
-		if each(bits) {
+	if withPlain {
+		if bits, err := detector.Detector_sampleGrid(matrix, transform, dim); err == nil && each(bits) {
 			return
 		}
 	}

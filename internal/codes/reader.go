@@ -124,7 +124,7 @@ func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) []result {
 		var res result
 		ok := false
 		if err == nil {
-			res, ok = decodeCandidate(dec, matrix, cornersOf(info), hints)
+			res, ok = decodeCandidate(dec, matrix, info, hints)
 		}
 		if !ok {
 			// The best three candidates may mix patterns of two symbols,
@@ -159,7 +159,7 @@ func decodeMulti(dec *decoder.Decoder, matrix *gozxing.BitMatrix,
 	}
 	var out []result
 	for _, info := range infos {
-		res, ok := decodeCandidate(dec, matrix, cornersOf(info), hints)
+		res, ok := decodeCandidate(dec, matrix, info, hints)
 		if !ok || containsText(known, res.text) || containsText(out, res.text) {
 			continue
 		}
@@ -194,27 +194,44 @@ func confirmedOutside(centers []*detector.FinderPattern, decoded []result) int {
 }
 
 // decodeCandidate samples and decodes the symbol whose finder patterns
-// are c, trying the likely dimensions and sampling grids in turn.
-func decodeCandidate(dec *decoder.Decoder, matrix *gozxing.BitMatrix, c corners3,
+// are info. It first lets gozxing's detector build its grid; when that
+// does not decode, it tries the neighbouring dimensions and the grid
+// corrected by every alignment pattern.
+func decodeCandidate(dec *decoder.Decoder, matrix *gozxing.BitMatrix, info *detector.FinderPatternInfo,
 	hints map[gozxing.DecodeHintType]interface{}) (result, bool) {
 
+	c := cornersOf(info)
 	var res result
 	ok := false
-	for _, dim := range c.dimensions() {
-		sampleCandidates(matrix, c, dim, func(bits *gozxing.BitMatrix) bool {
-			decoded, err := dec.Decode(bits, hints)
-			if err != nil {
-				return false
-			}
-			points := []gozxing.ResultPoint{c.bottomLeft, c.topLeft, c.topRight}
-			if meta, isMeta := decoded.GetOther().(*decoder.QRCodeDecoderMetaData); isMeta {
-				meta.ApplyMirroredCorrection(points)
-			}
-			res = result{text: decoded.GetText(), version: (dim - 17) / 4, level: decoded.GetECLevel()}
-			res.corners, res.moduleSize = symbolCorners(points, dim)
-			ok = true
-			return true
-		})
+	try := func(bits *gozxing.BitMatrix) bool {
+		decoded, err := dec.Decode(bits, hints)
+		if err != nil {
+			return false
+		}
+		dim := bits.GetWidth()
+		points := []gozxing.ResultPoint{c.bottomLeft, c.topLeft, c.topRight}
+		if meta, isMeta := decoded.GetOther().(*decoder.QRCodeDecoderMetaData); isMeta {
+			meta.ApplyMirroredCorrection(points)
+		}
+		res = result{text: decoded.GetText(), version: (dim - 17) / 4, level: decoded.GetECLevel()}
+		res.corners, res.moduleSize = symbolCorners(points, dim)
+		ok = true
+		return true
+	}
+
+	dims := c.dimensions()
+	if det, err := detector.NewDetector(matrix).ProcessFinderPatternInfo(info); err == nil {
+		if try(det.GetBits()) {
+			return res, true
+		}
+		// The detector measures the module size along the line between
+		// finder patterns, which beats the finder's estimate on rotated
+		// symbols.
+		dims = neighbourDimensions(det.GetBits().GetWidth())
+	}
+
+	for i, dim := range dims {
+		sampleCandidates(matrix, c, dim, i > 0, try)
 		if ok {
 			return res, true
 		}
