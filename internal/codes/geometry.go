@@ -56,6 +56,24 @@ func insideQuad(q [][2]float64, x, y float64) bool {
 	return true
 }
 
+// quadSpan returns the pixel columns whose centres lie inside the convex
+// quad q on the horizontal line at y.
+func quadSpan(q [][2]float64, y float64) (int, int, bool) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := range q {
+		a, b := q[i], q[(i+1)%len(q)]
+		if (a[1] <= y) == (b[1] <= y) {
+			continue
+		}
+		x := a[0] + (y-a[1])*(b[0]-a[0])/(b[1]-a[1])
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	if lo > hi {
+		return 0, 0, false
+	}
+	return int(math.Ceil(lo - 0.5)), int(math.Floor(hi - 0.5)), true
+}
+
 // quadRect returns the rectangle that encloses q, scaled by 1/scale.
 func quadRect(q [][2]float64, scale float64) image.Rectangle {
 	minX, minY, maxX, maxY := quadBounds(q)

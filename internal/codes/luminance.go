@@ -71,6 +71,9 @@ func (g grayImage) inverted() grayImage {
 // thin modules are not skipped, and by bilinear interpolation when
 // growing.
 func (g grayImage) resized(w, h int) grayImage {
+	if w == g.w/2 && h == g.h/2 {
+		return g.halved()
+	}
 	if w < g.w && h < g.h {
 		return g.shrunk(w, h)
 	}
@@ -96,6 +99,23 @@ func (g grayImage) resized(w, h int) grayImage {
 			top := float64(g.pix[y0*g.w+x0])*(1-tx) + float64(g.pix[y0*g.w+x1])*tx
 			bottom := float64(g.pix[y1*g.w+x0])*(1-tx) + float64(g.pix[y1*g.w+x1])*tx
 			out.pix[y*w+x] = uint8(top*(1-ty) + bottom*ty + 0.5)
+		}
+	}
+	return out
+}
+
+// halved averages each 2×2 block of pixels, dropping an odd last row or
+// column.
+func (g grayImage) halved() grayImage {
+	w, h := g.w/2, g.h/2
+	out := grayImage{pix: make([]byte, w*h), w: w, h: h}
+	for y := 0; y < h; y++ {
+		top := g.pix[2*y*g.w : 2*y*g.w+2*w]
+		bottom := g.pix[(2*y+1)*g.w : (2*y+1)*g.w+2*w]
+		dst := out.pix[y*w : (y+1)*w]
+		for x := range dst {
+			sum := uint(top[2*x]) + uint(top[2*x+1]) + uint(bottom[2*x]) + uint(bottom[2*x+1])
+			dst[x] = uint8((sum + 2) / 4)
 		}
 	}
 	return out

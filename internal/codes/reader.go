@@ -140,10 +140,10 @@ func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) []result {
 			break
 		}
 		out = append(out, res)
-		eraseSymbol(matrix, res)
 		if confirmedOutside(finder.GetPossibleCenters(), out) < 3 {
 			break
 		}
+		eraseSymbol(matrix, res)
 	}
 	return out
 }
@@ -276,14 +276,16 @@ func eraseSymbol(matrix *gozxing.BitMatrix, res result) {
 		return
 	}
 	quad := expandQuad(res.corners, (QuietZone/2+1)*res.moduleSize)
-	minX, minY, maxX, maxY := quadBounds(quad)
-	minX, minY = max(minX, 0), max(minY, 0)
-	maxX, maxY = min(maxX, matrix.GetWidth()-1), min(maxY, matrix.GetHeight()-1)
+	_, minY, _, maxY := quadBounds(quad)
+	minY, maxY = max(minY, 0), min(maxY, matrix.GetHeight()-1)
 	for y := minY; y <= maxY; y++ {
-		for x := minX; x <= maxX; x++ {
-			if insideQuad(quad, float64(x)+0.5, float64(y)+0.5) {
-				matrix.Unset(x, y)
-			}
+		from, to, ok := quadSpan(quad, float64(y)+0.5)
+		if !ok {
+			continue
+		}
+		from, to = max(from, 0), min(to, matrix.GetWidth()-1)
+		for x := from; x <= to; x++ {
+			matrix.Unset(x, y)
 		}
 	}
 }
