@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudflare/circl/hpke"
 	"github.com/cloudflare/circl/kem"
+	"github.com/cloudflare/circl/kem/xwing"
 	"github.com/mispbump/mispbump/internal/secret"
 )
 
@@ -39,7 +40,7 @@ type Initiator struct {
 // for the nonce from opts.Rand.
 func NewInitiator(opts Options) (*Initiator, error) {
 	opts = opts.withDefaults()
-	seed := make([]byte, kemID.Scheme().SeedSize())
+	seed := make([]byte, xwing.SeedSize)
 	nonce := make([]byte, nonceSize)
 	if _, err := io.ReadFull(opts.Rand, seed); err != nil {
 		return nil, fmt.Errorf("start bump: read random key seed: %w", err)
@@ -47,7 +48,10 @@ func NewInitiator(opts Options) (*Initiator, error) {
 	if _, err := io.ReadFull(opts.Rand, nonce); err != nil {
 		return nil, fmt.Errorf("start bump: read random nonce: %w", err)
 	}
-	public, private := kemID.Scheme().DeriveKeyPair(seed)
+	// The 32 random bytes are the X-Wing private key itself, as in X-Wing's
+	// GenerateKeyPair. circl's HPKE DeriveKeyPair would hash them first in
+	// a way that differs from the HPKE X-Wing draft and from crypto/hpke.
+	public, private := xwing.Scheme().DeriveKeyPair(seed)
 	clear(seed)
 	publicBytes, err := public.MarshalBinary()
 	if err != nil {

@@ -152,7 +152,11 @@ func (re *Responder) ReadOffer(msg []byte) (Profile, secret.Key, error) {
 }
 
 func (re *Responder) readOffer(msg []byte) (Profile, secret.Key, error) {
-	if _, err := re.classify(msg, StepOffer); err != nil {
+	want := StepOffer
+	if re.state == responderAwaitHello {
+		want = StepHello
+	}
+	if _, err := re.classify(msg, want); err != nil {
 		return Profile{}, secret.Key{}, err
 	}
 	if re.state != responderReplySent {
