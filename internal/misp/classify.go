@@ -215,6 +215,9 @@ func transportKind(ctx context.Context, err error) Kind {
 		return KindTLSExpired
 	case errors.As(err, &invalid), errors.As(err, &verify), errors.As(err, &record), errors.As(err, &alert):
 		return KindTLS
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		// net/http replaces the tls.RecordHeaderError with this text.
+		return KindTLS
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		return KindCanceled
 	case errors.Is(err, context.DeadlineExceeded):
