@@ -57,7 +57,7 @@ func connect(t *testing.T, a, b *Sim) (pairing, pairing) {
 // the answer, which is always HTTP 200.
 func testConnection(t *testing.T, c *apiClient, serverID string) answer {
 	t.Helper()
-	return c.get("/servers/testConnection/" + serverID).must(t, http.StatusOK)
+	return c.get("/servers/testConnection/"+serverID).must(t, http.StatusOK)
 }
 
 func statusOf(a answer) float64 {
@@ -89,7 +89,7 @@ func TestTwoSimulatorsSync(t *testing.T) {
 		t.Fatalf("B to A status %v, want 1: %s", got, resultB.raw)
 	}
 
-	remote := clientA.get("/servers/getRemoteUser/" + onA.serverID).must(t, http.StatusOK)
+	remote := clientA.get("/servers/getRemoteUser/"+onA.serverID).must(t, http.StatusOK)
 	if remote.str("User") != "sync@a.example" || remote.str("Sync flag") != "Yes" ||
 		remote.str("Role name") != "Sync user" {
 		t.Errorf("getRemoteUser = %s, want B's sync user for A", remote.raw)
