@@ -5,11 +5,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/mispbump/mispbump/internal/secret"
+	"github.com/mispbump/mispbump/internal/version"
 )
 
 // Defaults for the zero values of Config.
@@ -72,7 +72,7 @@ type Config struct {
 	Logger *slog.Logger
 
 	// UserAgent overrides the User-Agent header. Empty means
-	// "mispbump/<module version>".
+	// version.UserAgent(), "mispbump/<version>".
 	UserAgent string
 
 	// Proxy selects the proxy for a request. Nil means
@@ -126,7 +126,7 @@ func New(cfg Config) (*Client, error) {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	if c.userAgent == "" {
-		c.userAgent = "mispbump/" + moduleVersion()
+		c.userAgent = version.UserAgent()
 	}
 	switch {
 	case c.maxRetries == 0:
@@ -212,23 +212,4 @@ func isAlphanumeric(s string) bool {
 		}
 	}
 	return true
-}
-
-// moduleVersion returns the version of the mispbump module in this
-// binary, or "devel" for builds from a working tree.
-func moduleVersion() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	const module = "github.com/mispbump/mispbump"
-	if info.Main.Path == module && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	for _, dep := range info.Deps {
-		if dep.Path == module && dep.Version != "" {
-			return dep.Version
-		}
-	}
-	return "devel"
 }
