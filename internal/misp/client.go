@@ -148,6 +148,18 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// String describes the client by its base URL. It exists because fmt
+// prints unexported fields by reflection, without calling the key's own
+// redacting methods, so the default format would show the key.
+func (c *Client) String() string {
+	return "misp.Client{" + c.base.String() + "}"
+}
+
+// GoString is String for %#v.
+func (c *Client) GoString() string {
+	return c.String()
+}
+
 // BaseURL returns the base URL without a trailing slash.
 func (c *Client) BaseURL() string {
 	return c.base.String()

@@ -67,9 +67,10 @@ type replayer struct {
 	// that use the recorded placeholder keys.
 	checkAuth bool
 
-	mu     sync.Mutex
-	queue  []recording
-	bodies map[string][]byte // request body sent for each recording
+	mu       sync.Mutex
+	queue    []recording
+	bodies   map[string][]byte // request body sent for each recording
+	requests []recordedRequest // every request, in order
 }
 
 func (p *replayer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -84,6 +85,9 @@ func (p *replayer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.queue = p.queue[1:]
 	body, _ := io.ReadAll(r.Body)
 	p.bodies[rec.Name] = body
+	p.requests = append(p.requests, recordedRequest{
+		Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body,
+	})
 	p.mu.Unlock()
 
 	if r.Method != rec.Request.Method || r.URL.EscapedPath() != rec.Request.Path {
@@ -198,6 +202,12 @@ func TestRecordingsAllReplayed(t *testing.T) {
 		used[c.recording] = true
 	}
 	for _, prefix := range scenarioRecordings {
+		used[prefix] = true
+	}
+	for _, sc := range specCases {
+		used[sc.recording] = true
+	}
+	for _, prefix := range describeRecordings {
 		used[prefix] = true
 	}
 	for _, file := range files {

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -239,5 +241,75 @@ func TestSameServerURL(t *testing.T) {
 	}
 	if SameServerURL("http://misp.example", "https://misp.example") {
 		t.Error("different schemes compare equal")
+	}
+}
+
+func TestOrganisationExists(t *testing.T) {
+	const uuid = "F6146E67-E41A-4344-B5F7-DDEDEA3B948B"
+	cases := []struct {
+		name   string
+		status int
+		found  bool
+		want   error
+	}{
+		{"present", 200, true, nil},
+		{"absent", 404, false, nil},
+		{"rejected key", 403, false, ErrAuth},
+	}
+	for _, tc := range cases {
+		server, rec := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == "HEAD" {
+				w.WriteHeader(tc.status)
+				return
+			}
+			reply(w, tc.status, jsonType, authFailed)
+		})
+		found, err := newTestClient(t, server.URL).OrganisationExists(context.Background(), uuid)
+		if found != tc.found || !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+			t.Errorf("%s: found %v, err %v", tc.name, found, err)
+		}
+		reqs := rec.all()
+		if reqs[0].Method != "HEAD" || reqs[0].Path != "/organisations/view/"+strings.ToLower(uuid) {
+			t.Errorf("%s: first request %s %s, want HEAD with the lower-case UUID", tc.name, reqs[0].Method, reqs[0].Path)
+		}
+		if wantGET := tc.want != nil; (len(reqs) == 2) != wantGET {
+			t.Errorf("%s: %d requests; a GET should follow only a HEAD failure", tc.name, len(reqs))
+		}
+	}
+}
+
+func TestEditOrganisationRequest(t *testing.T) {
+	server, rec := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, jsonType, `{"Organisation":{"id":"8","name":"ORG 2","uuid":"f6146e67-e41a-4344-b5f7-ddedea3b948b","local":true}}`)
+	})
+	name, local := "ORG 2", true
+	org, err := newTestClient(t, server.URL).EditOrganisation(context.Background(),
+		"F6146E67-E41A-4344-B5F7-DDEDEA3B948B", OrganisationEdit{Name: &name, Local: &local})
+	if err != nil || org.Name != "ORG 2" {
+		t.Fatalf("EditOrganisation = %+v, %v", org, err)
+	}
+	req := rec.all()[0]
+	if req.Method != "POST" || req.Path != "/admin/organisations/edit/f6146e67-e41a-4344-b5f7-ddedea3b948b" {
+		t.Errorf("request %s %s", req.Method, req.Path)
+	}
+	if string(req.Body) != `{"name":"ORG 2","local":true}` {
+		t.Errorf("body %s, want only the changed fields", req.Body)
+	}
+}
+
+func TestFindUserByEmailExactMatch(t *testing.T) {
+	server, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, jsonType, `[{"User":{"id":"3","email":"xsync@org-two.example"},"Role":{"id":"3"},"Organisation":{"id":"8"}},
+			{"User":{"id":"4","email":"SYNC@ORG-TWO.EXAMPLE"},"Role":{"id":"5"},"Organisation":{"id":"8"}},
+			{"User":{"id":"5","email":"sync@org-two.example.org"},"Role":{"id":"3"},"Organisation":{"id":"8"}}]`)
+	})
+	c := newTestClient(t, server.URL)
+	view, found, err := c.FindUserByEmail(context.Background(), "sync@org-two.example")
+	if err != nil || !found || view.User.ID != 4 {
+		t.Errorf("found %v id %d, %v; want user 4 by case-insensitive exact match", found, view.User.ID, err)
+	}
+	_, found, err = c.FindUserByEmail(context.Background(), "ync@org-two.example")
+	if err != nil || found {
+		t.Errorf("substring matched: found %v, %v", found, err)
 	}
 }
