@@ -62,7 +62,7 @@ func (s *Sim) authKeysIndex(c *call) {
 	c.ok(out)
 }
 
-// visibleKey returns the key named by the first parameter, or answers 404.
+// visibleKey returns the key named by the first parameter, or responds with 404.
 func (s *Sim) visibleKey(c *call) *authKey {
 	id, _ := parseID(c.route.param(0))
 	k := s.st.keys[id]
@@ -160,7 +160,7 @@ func parseExpiration(f fields) (int64, bool) {
 
 func (s *Sim) authKeysAdd(c *call) {
 	if c.r.Method != http.MethodPost && c.r.Method != http.MethodPut {
-		// MISP 2.5.1 has no view for this action and answers 500.
+		// MISP 2.5.1 has no view for this action and responds with 500.
 		c.internalError()
 		return
 	}
@@ -168,12 +168,14 @@ func (s *Sim) authKeysAdd(c *call) {
 		c.exception(http.StatusForbidden, msgNoPermission)
 		return
 	}
+
 	target := s.keyTarget(c)
 	if target == nil {
 		c.methodNotAllowed("Invalid user or insufficient privileges to interact with an " +
 			"authkey for the given user.")
 		return
 	}
+
 	f := modelFields(c.body, "AuthKey")
 	draft := &authKey{}
 	var errs fieldErrors
@@ -182,6 +184,7 @@ func (s *Sim) authKeysAdd(c *call) {
 		c.saveFail("Could not add auth_key", "/auth_keys/add", "", errs.object())
 		return
 	}
+
 	// A posted authkey or user_id is ignored: the key is always random and
 	// the user comes from the URL.
 	k, clear := s.st.newAuthKey(target.ID, draft.Comment, now())
@@ -204,6 +207,7 @@ func (s *Sim) authKeysEdit(c *call) {
 		c.ok(object{{"AuthKey", authKeyObject(k)}, {"User", s.keyOwnerObject(k)}})
 		return
 	}
+
 	changed := *k
 	var errs fieldErrors
 	applyKeyFields(&changed, modelFields(c.body, "AuthKey"), &errs)
@@ -216,7 +220,8 @@ func (s *Sim) authKeysEdit(c *call) {
 	if !c.commit(s) {
 		return
 	}
-	// MISP 2.5.1 answers the edit with expiration as a number and
+
+	// MISP 2.5.1 returns the edited key with expiration as a number and
 	// unique_ips as null.
 	body := authKeyObject(k)
 	for i := range body {
@@ -234,7 +239,7 @@ func (s *Sim) authKeysEdit(c *call) {
 	c.ok(object{{"AuthKey", body}, {"User", object{{"id", idString(k.UserID)}, {"org_id", ownerOrg}}}})
 }
 
-// keyDeleteModal is the confirmation dialog MISP answers to GET on
+// keyDeleteModal is the confirmation dialog MISP returns for GET on
 // auth_keys/delete, deleting nothing.
 const keyDeleteModal = `<div id="genericModal" class="modal hide fade" tabindex="-1" role="dialog" aria-labelledby="genericModalLabel" aria-hidden="true">
     <div class="modal-header">

@@ -119,7 +119,7 @@ func TestWebRequestCreatesNothing(t *testing.T) {
 
 func TestRequestBodies(t *testing.T) {
 	sim := startSim(t, Options{})
-	send := func(contentType, body string) answer {
+	send := func(contentType, body string) apiResponse {
 		req, _ := http.NewRequest(http.MethodPost, sim.URL()+"/admin/users/add", strings.NewReader(body))
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set("Authorization", sim.AdminKey().Reveal())
@@ -133,7 +133,7 @@ func TestRequestBodies(t *testing.T) {
 		defer resp.Body.Close()
 		var buf bytes.Buffer
 		buf.ReadFrom(resp.Body)
-		return answer{status: resp.StatusCode, raw: buf.Bytes()}
+		return apiResponse{status: resp.StatusCode, raw: buf.Bytes()}
 	}
 	if got := send("application/json", `{"email":`); got.status != http.StatusMethodNotAllowed ||
 		!bytes.Contains(got.raw, []byte("Invalid JSON input")) {
@@ -194,7 +194,7 @@ func TestOrganisationRules(t *testing.T) {
 	edited := admin.post("/admin/organisations/edit/"+first, map[string]any{"nationality": "LU"}).
 		must(t, http.StatusOK)
 	if edited.str("Organisation", "nationality") != "LU" || edited.str("Organisation", "name") != "ACME" {
-		t.Errorf("edit answer %s", edited.raw)
+		t.Errorf("edit response %s", edited.raw)
 	}
 }
 
@@ -255,7 +255,7 @@ func TestServerRules(t *testing.T) {
 	edited := admin.post("/servers/edit/"+id, map[string]any{"push": true, "authkey": ""}).
 		must(t, http.StatusOK)
 	if edited.obj("Server")["push"] != true || edited.str("Server", "authkey") != base["authkey"] {
-		t.Errorf("edit answer %s, want push on and the key kept", edited.raw)
+		t.Errorf("edit response %s, want push on and the key kept", edited.raw)
 	}
 	if got := admin.post("/servers/edit/"+id, map[string]any{"url": "ftp://x"}); got.status !=
 		http.StatusForbidden || got.obj()["errors"] != nil {
@@ -277,7 +277,7 @@ func TestCreateSyncImportRoundTrip(t *testing.T) {
 	}
 	imported := clientA.post("/servers/import", config.body).must(t, http.StatusOK)
 	if imported.str("Server", "pull_rules") != "[]" || imported.obj("Server")["pull"] != false {
-		t.Errorf("import answer %s, want rules \"[]\" and pull off", imported.raw)
+		t.Errorf("import response %s, want rules \"[]\" and pull off", imported.raw)
 	}
 	remote, ok := a.OrgByUUID(b.Identity().OrgUUID)
 	if !ok || remote.Local || remote.Name != "CERT B" {

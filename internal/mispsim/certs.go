@@ -45,9 +45,9 @@ func parseSubmittedCert(value string) []byte {
 }
 
 // saveServerCerts stores submitted_cert and submitted_client_cert as
-// <id>.pem and <id>_client.pem, saves the entry and answers it. As in
+// <id>.pem and <id>_client.pem, saves the entry and returns it. As in
 // MISP, an invalid certificate leaves the entry saved without it and
-// answers a redirect to /servers/index, even for API requests.
+// responds with a redirect to /servers/index, even for API requests.
 func (s *Sim) saveServerCerts(c *call, srv *server, f fields) {
 	if flag, _ := f.boolean("delete_cert"); flag {
 		s.removeCertFile(srv.CertFile)
@@ -192,6 +192,7 @@ func selfSignedCert() (certPEM, keyPEM []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+
 	template := &x509.Certificate{
 		SerialNumber:          serial,
 		Subject:               pkix.Name{CommonName: "mispsim", Organization: []string{"mispsim"}},
@@ -204,6 +205,7 @@ func selfSignedCert() (certPEM, keyPEM []byte, err error) {
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 		DNSNames:              []string{"localhost"},
 	}
+
 	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
 	if err != nil {
 		return nil, nil, err
@@ -212,6 +214,7 @@ func selfSignedCert() (certPEM, keyPEM []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+
 	certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	keyPEM = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
 	return certPEM, keyPEM, nil

@@ -92,12 +92,14 @@ func runCommand(t *testing.T, args ...string) (string, *syncBuffer, func() int) 
 		done <- Command(ctx, args, stdoutWriter, stderr)
 		stdoutWriter.Close()
 	}()
+
 	lines := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(stdoutReader).ReadString('\n')
 		lines <- line
 		_, _ = io.Copy(io.Discard, stdoutReader)
 	}()
+
 	var url string
 	select {
 	case url = <-lines:
@@ -105,6 +107,7 @@ func runCommand(t *testing.T, args ...string) (string, *syncBuffer, func() int) 
 		cancel()
 		t.Fatalf("no URL on stdout; stderr: %s", stderr.String())
 	}
+
 	stop := func() int {
 		cancel()
 		select {
@@ -175,7 +178,7 @@ func TestCommandServesAndStops(t *testing.T) {
 	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"value":"`+url2+`"`)) {
-		t.Errorf("after restart, MISP.baseurl answer %d %s, want the new serving URL", resp.StatusCode, body)
+		t.Errorf("after restart, MISP.baseurl response %d %s, want the new serving URL", resp.StatusCode, body)
 	}
 }
 

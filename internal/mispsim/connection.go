@@ -25,8 +25,8 @@ var postTestPayload = strings.Repeat(
 
 var versionPattern = regexp.MustCompile(`^(\d+)\.(\d+)\.(\d+)$`)
 
-// syncTarget is what a connection test needs from a server entry, copied
-// out under the lock.
+// syncTarget is the part of a server entry that a connection test needs,
+// copied out under the lock.
 type syncTarget struct {
 	id         int
 	url        string
@@ -126,7 +126,7 @@ func verifyChainWithoutHost(raw [][]byte, roots *x509.CertPool) error {
 }
 
 // remoteCall sends one sync request with MISP's headers and reads the
-// answer. The key goes in the Authorization header only.
+// response. The key goes in the Authorization header only.
 func remoteCall(ctx context.Context, client *http.Client, method, url, key string,
 	body any) (int, []byte, error) {
 	var reader io.Reader
@@ -181,6 +181,7 @@ func (s *Sim) runConnectionTest(ctx context.Context, t syncTarget) object {
 	plain := func(code int) object {
 		return object{{"status", code}, {"client_certificate", nil}}
 	}
+
 	switch {
 	case err != nil:
 		s.log.Warn("connection test failed", "server", t.id, "url", t.url, "err", err)
@@ -209,6 +210,7 @@ func (s *Sim) runConnectionTest(ctx context.Context, t syncTarget) object {
 	if remote == nil {
 		return plain(3)
 	}
+
 	post := s.runPostTest(ctx, client, t)
 	if !info.PermSync {
 		code := 7
@@ -219,6 +221,7 @@ func (s *Sim) runConnectionTest(ctx context.Context, t syncTarget) object {
 			{"client_certificate", nil},
 			{"post", object{{"status", post}, {"content-encoding", nil}}}}
 	}
+
 	mismatch, newer := compareVersions(remote[1:])
 	uuid := "?"
 	if info.UUID != nil {
@@ -260,7 +263,7 @@ func compareVersions(remote []string) (mismatch, newer any) {
 }
 
 // runPostTest posts the test payload to the partner's /servers/postTest
-// and returns MISP's code: 1 OK, 8 no valid answer, 9 body changed on the
+// and returns MISP's code: 1 OK, 8 no valid response, 9 body changed on the
 // way, 10 Accept or Content-Type changed on the way.
 func (s *Sim) runPostTest(ctx context.Context, client *http.Client, t syncTarget) int {
 	status, raw, err := remoteCall(ctx, client, http.MethodPost, t.url+"/servers/postTest", t.key,
@@ -306,8 +309,8 @@ func (s *Sim) postTest(c *call) {
 	})
 }
 
-// getRemoteUser asks the partner who the stored key belongs to, through
-// its /users/view/me.json.
+// getRemoteUser looks up, through the partner's /users/view/me.json, which
+// user the stored key belongs to.
 func (s *Sim) getRemoteUser(c *call) {
 	s.mu.Lock()
 	srv := s.serverByParam(c)
@@ -322,6 +325,7 @@ func (s *Sim) getRemoteUser(c *call) {
 		c.internalError()
 		return
 	}
+
 	status, raw, err := remoteCall(c.r.Context(), s.syncClient(target), http.MethodGet,
 		target.url+"/users/view/me.json", target.key, nil)
 	switch {
@@ -332,6 +336,7 @@ func (s *Sim) getRemoteUser(c *call) {
 		c.ok(object{{"error", status}})
 		return
 	}
+
 	var me struct {
 		User struct {
 			Email string `json:"email"`

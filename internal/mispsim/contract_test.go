@@ -18,11 +18,11 @@ import (
 	"github.com/mispbump/mispbump/internal/secret"
 )
 
-// The contract test replays the requests two MISP 2.5.1 servers answered
+// The contract test replays the requests two MISP 2.5.1 servers responded to
 // (testdata/recordings) against two simulators, in the order they were
 // recorded, and checks that status, content type and JSON shape match.
 // Recorded ids, keys and URLs are mapped to the simulators' own as the
-// answers reveal them; state that the recordings created outside the API
+// responses reveal them; state that the recordings created outside the API
 // is created by hooks.
 
 type recording struct {
@@ -323,6 +323,7 @@ func (h *harness) call(rec *recording) (*http.Response, []byte) {
 		encoded, _ := json.Marshal(h.rewriteJSON(in, "", v))
 		body = bytes.NewReader(encoded)
 	}
+
 	req, err := http.NewRequest(rec.Request.Method, in.url+h.rewritePath(in, rec.Request.Path), body)
 	if err != nil {
 		h.t.Fatalf("%s: %v", rec.Name, err)
@@ -340,6 +341,7 @@ func (h *harness) call(rec *recording) (*http.Response, []byte) {
 			req.Header.Set(name, value)
 		}
 	}
+
 	resp, err := h.client.Do(req)
 	if err != nil {
 		h.t.Fatalf("%s: %v", rec.Name, err)
@@ -347,7 +349,7 @@ func (h *harness) call(rec *recording) (*http.Response, []byte) {
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		h.t.Fatalf("%s: read answer: %v", rec.Name, err)
+		h.t.Fatalf("%s: read response: %v", rec.Name, err)
 	}
 	return resp, raw
 }
@@ -362,7 +364,7 @@ func (h *harness) instance(rec *recording) *instance {
 	return nil
 }
 
-// check compares one answer with the recording and returns the
+// check compares one response with the recording and returns the
 // differences.
 func (h *harness) check(rec *recording, resp *http.Response, raw []byte) []string {
 	var diffs []string
@@ -391,11 +393,11 @@ func (h *harness) check(rec *recording, resp *http.Response, raw []byte) []strin
 	case len(rec.Response.BodyJSON) > 0 && string(rec.Response.BodyJSON) != "null":
 		recorded, err := decodeJSON(rec.Response.BodyJSON)
 		if err != nil {
-			h.t.Fatalf("%s: decode recorded answer: %v", rec.Name, err)
+			h.t.Fatalf("%s: decode recorded response: %v", rec.Name, err)
 		}
 		actual, err := decodeJSON(raw)
 		if err != nil {
-			return append(diffs, fmt.Sprintf("answer is not JSON: %.200q", raw))
+			return append(diffs, fmt.Sprintf("response is not JSON: %.200q", raw))
 		}
 		diffs = append(diffs, shapeDiff("$", recorded, actual, nullAllowed[rec.Name])...)
 		diffs = append(diffs, valueDiff(recorded, actual)...)
@@ -417,7 +419,7 @@ var exactKeys = []string{
 }
 
 // valueDiff compares the exactKeys of two top-level objects, the id of
-// answers whose id is not a number (the servers/delete quirk), and the
+// responses whose id is not a number (the servers/delete quirk), and the
 // roles of /roles, which are fixed.
 func valueDiff(recorded, actual any) []string {
 	var diffs []string
@@ -470,7 +472,7 @@ func valueDiff(recorded, actual any) []string {
 }
 
 // adminPost sends a JSON request with an instance's admin key and decodes
-// the answer.
+// the response.
 func (h *harness) adminPost(in *instance, path string, body any) map[string]any {
 	h.t.Helper()
 	encoded, _ := json.Marshal(body)

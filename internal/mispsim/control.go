@@ -19,7 +19,7 @@ type faultWire struct {
 	Fired   int    `json:"fired,omitempty"`
 }
 
-// serveControl answers the control endpoints, which tests use to steer a
+// serveControl serves the control endpoints, which tests use to steer a
 // simulator that runs as a separate process. They need the admin key in
 // Authorization or X-MISP-AUTH:
 //
@@ -29,11 +29,11 @@ type faultWire struct {
 //	GET    /_sim/counts  request counts per endpoint
 //	POST   /_sim/reset   remove faults and clear counts
 func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
-	given := r.Header.Get("X-MISP-AUTH")
-	if given == "" {
-		given = r.Header.Get("Authorization")
+	providedKey := r.Header.Get("X-MISP-AUTH")
+	if providedKey == "" {
+		providedKey = r.Header.Get("Authorization")
 	}
-	if !secret.New(given).Equal(s.adminKey) {
+	if !secret.New(providedKey).Equal(s.adminKey) {
 		writeJSON(w, http.StatusForbidden, exceptionBody(msgAuthFailed, r.URL.Path))
 		return
 	}

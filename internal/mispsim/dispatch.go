@@ -40,7 +40,7 @@ type endpoint struct {
 	network bool
 }
 
-// endpoints maps route keys to actions. Actions not listed here answer 404
+// endpoints maps route keys to actions. Actions not listed here get 404
 // "Not Found" to site admins and 403 to others, as missing CakePHP actions
 // do behind MISP's ACL.
 var endpoints = map[string]endpoint{
@@ -162,7 +162,7 @@ func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		"duration", time.Since(start))
 }
 
-// serveMISP answers like MISP: content negotiation, authentication, ACL,
+// serveMISP responds like MISP: content negotiation, authentication, ACL,
 // then the action.
 func (s *Sim) serveMISP(w http.ResponseWriter, r *http.Request, rt route) {
 	switch negotiate(rt, r.Header.Get("Accept")) {
@@ -173,10 +173,10 @@ func (s *Sim) serveMISP(w http.ResponseWriter, r *http.Request, rt route) {
 		redirect(w, location)
 		return
 	case formatXML:
-		// NOTE: MISP answers Accept: application/xml with XML; the simulator
+		// NOTE: MISP responds to Accept: application/xml with XML; the simulator
 		// speaks JSON only.
 		writeBody(w, http.StatusNotAcceptable, "text/plain; charset=UTF-8",
-			[]byte("mispsim answers JSON only: send Accept: application/json\n"))
+			[]byte("mispsim responds with JSON only: send Accept: application/json\n"))
 		return
 	}
 	if !knownControllers[strings.ToLower(rt.controller)] {
@@ -201,7 +201,7 @@ func (s *Sim) serveMISP(w http.ResponseWriter, r *http.Request, rt route) {
 }
 
 // authorize authenticates the request, checks the ACL and reads the body.
-// It answers the request itself and returns false when any step fails.
+// It sends the error response itself and returns false when any step fails.
 func (s *Sim) authorize(w http.ResponseWriter, r *http.Request, rt route) (*call, bool) {
 	c := &call{w: w, r: r, route: rt}
 	u, key, failure := s.authenticate(r)

@@ -1,4 +1,4 @@
-// Package mispsim is an HTTP server that answers like MISP 2.5.1 on the
+// Package mispsim is an HTTP server that responds like MISP 2.5.1 on the
 // wire, for tests and demos (`mispbump sim`).
 //
 // It covers the endpoints a sync setup needs: instance identity and
@@ -16,7 +16,7 @@
 // servers/testConnection really calls the stored URL's /servers/getVersion
 // and /servers/postTest with the stored key, so two simulators on loopback
 // connect to each other like two MISPs, and report MISP's status codes
-// (1 OK, 2 unreachable, 3 unexpected answer, 4 authentication failed,
+// (1 OK, 2 unreachable, 3 unexpected response, 4 authentication failed,
 // 7 and 8 not a sync user).
 //
 // # Keys

@@ -11,19 +11,19 @@ import (
 	"time"
 )
 
-// FaultKind is what a fault does to the request it hits.
+// FaultKind is the misbehaviour a fault causes in the request it matches.
 type FaultKind string
 
 const (
-	// FaultStatus answers Status (default 500) with Body, or with MISP's
+	// FaultStatus responds with Status (default 500) with Body, or with MISP's
 	// exception body for that status when Body is empty.
 	FaultStatus FaultKind = "status"
-	// FaultHTML answers Status (default 200) with an HTML page, such as a
+	// FaultHTML responds with Status (default 200) with an HTML page, such as a
 	// login page or a proxy's error page, or Body when set.
 	FaultHTML FaultKind = "html"
-	// FaultDelay waits Delay, then answers normally.
+	// FaultDelay waits Delay, then responds normally.
 	FaultDelay FaultKind = "delay"
-	// FaultDrop closes the connection without an answer.
+	// FaultDrop closes the connection without a response.
 	FaultDrop FaultKind = "drop"
 )
 
@@ -49,9 +49,9 @@ type Fault struct {
 	// FaultHTML.
 	ContentType string        `json:"content_type,omitempty"`
 	Delay       time.Duration `json:"delay,omitempty"`
-	// AfterSave runs the real action first and discards its answer, then
+	// AfterSave runs the real action first and discards its response, then
 	// acts: MISP's 500 after a saved row, where the caller cannot tell
-	// whether the change happened. With FaultDelay the answer after the
+	// whether the change happened. With FaultDelay the response after the
 	// delay is that 500.
 	AfterSave bool `json:"after_save,omitempty"`
 }
@@ -198,7 +198,7 @@ const loginPage = `<!DOCTYPE html>
 </html>
 `
 
-// applyFault makes the request misbehave as f says.
+// applyFault makes the request misbehave as f specifies.
 func (s *Sim) applyFault(w http.ResponseWriter, r *http.Request, rt route, f Fault) {
 	s.log.Info("fault injected", "kind", f.Kind, "method", r.Method, "path", r.URL.Path)
 	if f.Delay > 0 {

@@ -81,10 +81,10 @@ func TestFaultDelay(t *testing.T) {
 	start := time.Now()
 	got := adminClient(t, sim).get("/servers/getVersion").must(t, http.StatusOK)
 	if elapsed := time.Since(start); elapsed < delay {
-		t.Errorf("answer after %v, want at least the %v delay", elapsed, delay)
+		t.Errorf("response after %v, want at least the %v delay", elapsed, delay)
 	}
 	if got.str("version") != Version {
-		t.Errorf("delayed answer %s, want the normal getVersion", got.raw)
+		t.Errorf("delayed response %s, want the normal getVersion", got.raw)
 	}
 }
 
@@ -97,7 +97,7 @@ func TestFaultDropConnection(t *testing.T) {
 	resp, err := http.DefaultClient.Do(req)
 	if err == nil {
 		resp.Body.Close()
-		t.Fatalf("dropped request answered %d", resp.StatusCode)
+		t.Fatalf("dropped request got %d", resp.StatusCode)
 	}
 	if !errors.Is(err, io.EOF) && !strings.Contains(err.Error(), "EOF") &&
 		!strings.Contains(err.Error(), "reset") {

@@ -49,17 +49,17 @@ func adminClient(t testing.TB, sim *Sim) *apiClient {
 	return newClient(t, sim, sim.AdminKey().Reveal())
 }
 
-// answer is a decoded API answer.
-type answer struct {
+// apiResponse is a decoded API response.
+type apiResponse struct {
 	status int
 	header http.Header
 	raw    []byte
 	body   any
 }
 
-// obj returns the answer as an object, or the member at the given path of
+// obj returns the response as an object, or the member at the given path of
 // nested objects.
-func (a answer) obj(path ...string) map[string]any {
+func (a apiResponse) obj(path ...string) map[string]any {
 	current, _ := a.body.(map[string]any)
 	for _, key := range path {
 		current, _ = current[key].(map[string]any)
@@ -67,19 +67,19 @@ func (a answer) obj(path ...string) map[string]any {
 	return current
 }
 
-func (a answer) list() []any {
+func (a apiResponse) list() []any {
 	list, _ := a.body.([]any)
 	return list
 }
 
 // str returns a string member at the given path.
-func (a answer) str(path ...string) string {
+func (a apiResponse) str(path ...string) string {
 	parent := a.obj(path[:len(path)-1]...)
 	value, _ := parent[path[len(path)-1]].(string)
 	return value
 }
 
-func (c *apiClient) do(method, path string, body any) answer {
+func (c *apiClient) do(method, path string, body any) apiResponse {
 	c.t.Helper()
 	var reader io.Reader
 	if body != nil {
@@ -89,6 +89,7 @@ func (c *apiClient) do(method, path string, body any) answer {
 		}
 		reader = bytes.NewReader(encoded)
 	}
+
 	req, err := http.NewRequest(method, c.base+path, reader)
 	if err != nil {
 		c.t.Fatal(err)
@@ -100,6 +101,7 @@ func (c *apiClient) do(method, path string, body any) answer {
 	if c.key != "" {
 		req.Header.Set("Authorization", c.key)
 	}
+
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", method, path, err)
@@ -107,21 +109,21 @@ func (c *apiClient) do(method, path string, body any) answer {
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		c.t.Fatalf("%s %s: read answer: %v", method, path, err)
+		c.t.Fatalf("%s %s: read response: %v", method, path, err)
 	}
-	out := answer{status: resp.StatusCode, header: resp.Header, raw: raw}
+	out := apiResponse{status: resp.StatusCode, header: resp.Header, raw: raw}
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") && len(raw) > 0 {
 		_ = json.Unmarshal(raw, &out.body)
 	}
 	return out
 }
 
-func (c *apiClient) get(path string) answer {
+func (c *apiClient) get(path string) apiResponse {
 	c.t.Helper()
 	return c.do(http.MethodGet, path, nil)
 }
 
-func (c *apiClient) post(path string, body any) answer {
+func (c *apiClient) post(path string, body any) apiResponse {
 	c.t.Helper()
 	if body == nil {
 		body = map[string]any{}
@@ -129,8 +131,8 @@ func (c *apiClient) post(path string, body any) answer {
 	return c.do(http.MethodPost, path, body)
 }
 
-// must fails the test unless the answer has the wanted status.
-func (a answer) must(t testing.TB, status int) answer {
+// must fails the test unless the response has the wanted status.
+func (a apiResponse) must(t testing.TB, status int) apiResponse {
 	t.Helper()
 	if a.status != status {
 		t.Fatalf("status %d, want %d: %.400s", a.status, status, a.raw)

@@ -8,7 +8,7 @@ import (
 )
 
 // orgObject renders an organisation as MISP's add, edit and users/view
-// answers show it.
+// responses show it.
 func orgObject(o *org) object {
 	return object{
 		{"id", idString(o.ID)},
@@ -89,7 +89,7 @@ func (s *Sim) orgsIndex(c *call) {
 	c.ok(out)
 }
 
-// orgsView shows one organisation by id, uuid or exact name. HEAD answers
+// orgsView shows one organisation by id, uuid or exact name. HEAD returns
 // the same status without a body, MISP's cheapest existence check.
 func (s *Sim) orgsView(c *call) {
 	ref := c.route.param(0)

@@ -5,7 +5,7 @@ import (
 	"strconv"
 )
 
-// MISP's own texts for the answers that more than one endpoint sends.
+// MISP's own texts for the responses that more than one endpoint sends.
 const (
 	msgAuthFailed = "Authentication failed. Please make sure you pass the API key of an " +
 		"API enabled user along in the Authorization header."
@@ -21,7 +21,7 @@ const (
 const jsonContentType = "application/json; charset=UTF-8"
 
 // writeBody sends a body with MISP's headers. MISP sets a CakePHP session
-// cookie on every answer; clients must not need it, and sending one lets
+// cookie on every response; clients must not need it, and sending one lets
 // tests show that they ignore it.
 func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
 	header := w.Header()
@@ -76,13 +76,13 @@ func (c *call) methodNotAllowed(message string) {
 	c.exception(http.StatusMethodNotAllowed, message)
 }
 
-// internalError sends MISP's 500, which it answers for database errors
+// internalError sends MISP's 500, which it returns for database errors
 // such as a value too long for its column.
 func (c *call) internalError() {
 	c.exception(http.StatusInternalServerError, msgInternalError)
 }
 
-// actionURL builds the url member of save answers: /admin prefix for admin
+// actionURL builds the url member of save responses: /admin prefix for admin
 // actions, then controller, action and the id when there is one.
 func (c *call) actionURL(action, id string) string {
 	url := "/" + c.route.controller + "/" + action

@@ -131,7 +131,7 @@ func roleObject(r role, created int64, withDefault bool) object {
 }
 
 // rolesIndex lists the roles. MISP 2.5.1 has no /admin/roles: that path
-// answers 404 like any missing action.
+// responds with 404 like any missing action.
 func (s *Sim) rolesIndex(c *call) {
 	out := make([]object, 0, len(defaultRoles))
 	for _, r := range defaultRoles {

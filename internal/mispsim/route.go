@@ -89,23 +89,23 @@ func (rt route) param(i int) string {
 	return ""
 }
 
-// answerFormat is how MISP would answer a request.
-type answerFormat int
+// responseFormat is the form in which MISP would respond to a request.
+type responseFormat int
 
 const (
 	// formatWeb is a browser request: MISP redirects it to the login page
 	// even with a valid key.
-	formatWeb answerFormat = iota
+	formatWeb responseFormat = iota
 	formatJSON
 	formatXML
 )
 
-// negotiate decides the answer format from the .json suffix and the Accept
+// negotiate decides the response format from the .json suffix and the Accept
 // header. MISP treats a request as an API call when Accept is
 // application/json (parameters allowed), or when the highest-priority
 // media types of an Accept list hold no text/html and name JSON before
-// XML. Accept: */*, text/html and a missing header give the web answer.
-func negotiate(rt route, accept string) answerFormat {
+// XML. Accept: */*, text/html and a missing header give the web response.
+func negotiate(rt route, accept string) responseFormat {
 	if rt.jsonSuffix {
 		return formatJSON
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // serverObject renders a server entry. withKey adds the stored key, which
-// add, edit and import answer in clear text (MISP without an encryption
+// add, edit and import return in clear text (MISP without an encryption
 // key configured) and the index leaves out.
 func serverObject(srv *server, withKey bool) object {
 	out := object{{"id", idString(srv.ID)}, {"name", srv.Name}, {"url", srv.URL}}
@@ -98,8 +98,8 @@ var serverFlags = []struct {
 }
 
 // ruleError checks pull_rules and push_rules. A rule that is not a string
-// makes PHP throw a TypeError in MISP (500, returned as true); a string
-// that is not JSON gives MISP's error text.
+// makes PHP throw a TypeError in MISP, so crash is true and the caller
+// sends a 500. A string that is not JSON returns MISP's error text.
 func ruleError(f fields) (msg string, crash bool) {
 	for _, key := range []string{"pull_rules", "push_rules"} {
 		v, ok := f[key]
@@ -255,6 +255,7 @@ func (s *Sim) serversEdit(c *call) {
 		fail(msg)
 		return
 	}
+
 	changed := *srv
 	applyServerFields(&changed, f)
 	if raw, ok := f.str("url"); ok {
@@ -271,6 +272,7 @@ func (s *Sim) serversEdit(c *call) {
 	if done := s.captureInlineOrg(c, &changed, f, fail); done {
 		return
 	}
+
 	var errs fieldErrors
 	validateServer(&changed, f, false, &errs)
 	if !errs.empty() {
@@ -286,8 +288,8 @@ func (s *Sim) serversEdit(c *call) {
 
 // captureInlineOrg handles organisation_type 2 with a json member on
 // servers/edit: MISP creates the external organisation named there and
-// points remote_org_id at it. It returns true when it answered the
-// request.
+// points remote_org_id at it. It returns true when it sent the
+// response.
 func (s *Sim) captureInlineOrg(c *call, srv *server, f fields, fail func(any)) bool {
 	kind, _ := f.str("organisation_type")
 	raw, hasJSON := f.str("json")
@@ -302,18 +304,20 @@ func (s *Sim) captureInlineOrg(c *call, srv *server, f fields, fail func(any)) b
 		c.methodNotAllowed(msgInvalidJSON)
 		return true
 	}
+
 	spec.UUID = strings.ToLower(strings.TrimSpace(spec.UUID))
 	if spec.UUID == "" {
 		spec.UUID = randomUUID()
 	}
 	if !validUUID(spec.UUID) || s.st.orgByUUID[spec.UUID] != nil || s.st.orgByName[spec.Name] != nil {
-		// NOTE: the error text is the simulator's; MISP answers 403 here,
+		// NOTE: the error text is the simulator's; MISP responds with 403 here,
 		// and the recordings hold no example of its body.
 		fail(object{{"Organisation", "Couldn't save the new organisation, are you sure " +
 			"that the uuid is in the correct format? Also, make sure the organisation's " +
 			"name doesn't clash with an existing one."}})
 		return true
 	}
+
 	t := now()
 	o := &org{ID: s.st.next.Org, Name: spec.Name, UUID: spec.UUID, CreatedBy: c.user.ID,
 		Created: t, Modified: t}
@@ -342,7 +346,7 @@ func (s *Sim) serversDelete(c *call) {
 	c.saveSuccess(msg, "/servers/delete/"+msg, msg)
 }
 
-// createSync answers MISP's sync config for the calling sync user: this
+// createSync returns MISP's sync config for the calling sync user: this
 // instance's URL and uuid, the host organisation, and a new key for the
 // caller (in advanced mode every call mints one).
 func (s *Sim) createSync(c *call) {
@@ -391,6 +395,7 @@ func (s *Sim) serversImport(c *call) {
 		}
 		body = inner
 	}
+
 	f := modelFields(body, "Server")
 	fail := func(errors any) { c.saveFail("Could not addFromJson Server", "/servers/import", "", errors) }
 	orgSpec, _ := f["Organisation"].(map[string]any)
@@ -399,6 +404,7 @@ func (s *Sim) serversImport(c *call) {
 		fail(object{{"Organisation", "Invalid Remote Organisation"}})
 		return
 	}
+
 	srv := &server{
 		ID: s.st.next.Server, OrgID: c.user.OrgID, RemoteOrgID: remote.ID,
 		PullRules: "[]", PushRules: "[]", Priority: s.st.maxServerPriority() + 1,
@@ -410,6 +416,7 @@ func (s *Sim) serversImport(c *call) {
 	if srv.Name == "" {
 		srv.Name = srv.URL
 	}
+
 	var errs fieldErrors
 	validateServer(srv, fields{"url": nil, "authkey": nil}, true, &errs)
 	if !errs.empty() {

@@ -59,7 +59,7 @@ var knownSettings = map[string]settingInfo{
 	},
 }
 
-// redactedSettings answer 403 in MISP because they hold secrets.
+// redactedSettings get 403 in MISP because they hold secrets.
 var redactedSettings = map[string]bool{
 	"Security.salt": true, "Security.encryption_key": true,
 }

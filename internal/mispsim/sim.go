@@ -162,6 +162,7 @@ func (s *Sim) Start(listenAddr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("start simulator on %q: %w", listenAddr, err)
 	}
+
 	scheme := "http"
 	srv := &http.Server{
 		Handler:           s.Handler(),
@@ -173,6 +174,7 @@ func (s *Sim) Start(listenAddr string) (string, error) {
 		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*s.cert}}
 		listener = tls.NewListener(listener, srv.TLSConfig)
 	}
+
 	s.servingURL = scheme + "://" + listener.Addr().String()
 	s.httpServer = srv
 	go func() {

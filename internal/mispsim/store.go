@@ -171,12 +171,14 @@ func initialState(opts Options) (*state, string) {
 		Created:     t,
 		Modified:    t,
 	}
+
 	if host.Name == "" {
 		host.Name = "Example CERT"
 	}
 	if host.UUID == "" {
 		host.UUID = randomUUID()
 	}
+
 	st.insertOrg(host)
 	st.insertUser(&user{
 		ID:           1,
@@ -186,6 +188,7 @@ func initialState(opts Options) (*state, string) {
 		NidsSID:      4000000,
 		DateModified: t,
 	})
+
 	clear := st.newAdminKey(t)
 	st.seed = seedParams{
 		Orgs:        opts.SeedOrgs,
@@ -281,6 +284,7 @@ func (s *Sim) save() error {
 		DeletedSeedOrgs:  sortedKeys(st.deletedOrgs),
 		DeletedSeedUsers: sortedKeys(st.deletedUsers),
 	}
+
 	for _, id := range sortedKeys(st.changedOrgs) {
 		file.Orgs = append(file.Orgs, st.orgs[id])
 	}
@@ -293,6 +297,7 @@ func (s *Sim) save() error {
 	for _, id := range sortedKeys(st.servers) {
 		file.Servers = append(file.Servers, st.servers[id])
 	}
+
 	raw, err := json.Marshal(file)
 	if err != nil {
 		return fmt.Errorf("encode simulator state: %w", err)
@@ -347,7 +352,7 @@ func atomicWrite(path string, data []byte, perm os.FileMode) error {
 	return nil
 }
 
-// commit saves after a change. On failure it logs, answers MISP's 500 and
+// commit saves after a change. On failure it logs, responds with MISP's 500 and
 // returns false; the change stays in memory, like a MISP save that failed
 // after the row was written.
 func (c *call) commit(s *Sim) bool {

@@ -21,7 +21,7 @@ func tlsConfigTrusting(t testing.TB, certPEM []byte) *tls.Config {
 }
 
 // pairing is one side of a two-way sync: the partner's organisation as
-// this side knows it, the sync user this side made for the partner, and
+// this side stores it, the sync user this side made for the partner, and
 // this side's server entry pointing at the partner.
 type pairing struct {
 	partnerOrgID string
@@ -30,9 +30,9 @@ type pairing struct {
 }
 
 // connect sets up a two-way sync between a and b through their REST APIs,
-// the way the recorded MISPs were connected: partner org with the
-// partner's uuid, a sync user in it, then server entries with the keys
-// the other side made.
+// the way the recorded MISPs were connected. Each side creates the
+// partner's organisation with the partner's uuid and a sync user in it,
+// then a server entry with the key the other side made.
 func connect(t *testing.T, a, b *Sim) (pairing, pairing) {
 	t.Helper()
 	clientA, clientB := adminClient(t, a), adminClient(t, b)
@@ -54,13 +54,13 @@ func connect(t *testing.T, a, b *Sim) (pairing, pairing) {
 }
 
 // testConnection runs the connection test of a server entry and returns
-// the answer, which is always HTTP 200.
-func testConnection(t *testing.T, c *apiClient, serverID string) answer {
+// the response, which is always HTTP 200.
+func testConnection(t *testing.T, c *apiClient, serverID string) apiResponse {
 	t.Helper()
 	return c.get("/servers/testConnection/"+serverID).must(t, http.StatusOK)
 }
 
-func statusOf(a answer) float64 {
+func statusOf(a apiResponse) float64 {
 	status, _ := a.obj()["status"].(float64)
 	return status
 }

@@ -152,7 +152,7 @@ func sortedUnique(ids []int) []int {
 	return sortedKeys(set)
 }
 
-// checkRole returns the role for roleID and answers the request when the
+// checkRole returns the role for roleID and sends the error response when the
 // caller may not assign it: 405 for an unknown role, and MISP's 500 when
 // an org admin assigns a role with site admin, sync or regexp rights.
 func (s *Sim) checkRole(c *call, roleID int) (role, bool) {
@@ -192,7 +192,7 @@ func (s *Sim) validateUser(f fields, email string, self *user, errs *fieldErrors
 }
 
 // authkeyTooLong reports a posted authkey longer than MISP's 40-character
-// column, which MISP answers with a database error (500).
+// column, which MISP rejects with a database error (500).
 func authkeyTooLong(f fields) bool {
 	key, _ := f.str("authkey")
 	return len(key) > 40
@@ -309,6 +309,7 @@ func (s *Sim) adminUsersEdit(c *call) {
 	f := modelFields(c.body, "User")
 	id := idString(u.ID)
 	url := c.actionURL("edit", id)
+
 	changed := *u
 	if email, ok := f.str("email"); ok {
 		changed.Email = email
@@ -329,6 +330,7 @@ func (s *Sim) adminUsersEdit(c *call) {
 		}
 		changed.OrgID = orgID
 	}
+
 	var errs fieldErrors
 	s.validateUser(f, changed.Email, u, &errs)
 	if !errs.empty() {
@@ -339,6 +341,7 @@ func (s *Sim) adminUsersEdit(c *call) {
 		c.internalError()
 		return
 	}
+
 	applyUserFields(&changed, f)
 	if key, ok := f.str("authkey"); ok && key != "" {
 		changed.LegacyAuthKey = key
@@ -355,7 +358,7 @@ func (s *Sim) adminUsersEdit(c *call) {
 	c.ok(object{{"User", userSavedObject(u, authkey)}})
 }
 
-// userDeleteModal is the confirmation dialog MISP 2.5.1 answers to GET and
+// userDeleteModal is the confirmation dialog MISP 2.5.1 returns for GET and
 // PUT on admin/users/delete, with Content-Type application/json and status
 // 200, deleting nothing.
 const userDeleteModal = `<div id="genericModal" class="modal hide fade" tabindex="-1" role="dialog" aria-labelledby="genericModalLabel" aria-hidden="true">

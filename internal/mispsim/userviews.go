@@ -6,7 +6,7 @@ import "strconv"
 // in views, and in the admin index. They differ in order, masking and
 // which columns they include.
 
-// userSavedObject renders a user as users/add and users/edit answer.
+// userSavedObject renders a user as users/add and users/edit return it.
 // authkey is left out when it is nil.
 func userSavedObject(u *user, authkey any) object {
 	out := object{
@@ -131,7 +131,7 @@ func lastAccess(u *user) string {
 	return strconv.FormatInt(u.LastAPIAccess, 10)
 }
 
-// userWithRelations renders the users/view answer: the user, its full
+// userWithRelations renders the users/view response: the user, its full
 // role, its settings and its organisation.
 func (s *Sim) userWithRelations(u *user, adminView bool) object {
 	r, _ := roleByID(u.RoleID)
