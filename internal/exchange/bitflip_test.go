@@ -5,9 +5,8 @@ import (
 )
 
 // TestBitFlipHelloRejected flips every bit of the hello. The responder
-// cannot authenticate a hello on its own, so a flip it accepts must make
-// the initiator reject the reply built on it; either way no bump
-// completes on a damaged hello.
+// cannot authenticate a hello on its own. A flip that it accepts must
+// therefore make the initiator reject the reply built on it.
 func TestBitFlipHelloRejected(t *testing.T) {
 	r := newRun(t, "flip hello")
 	hello := r.in.Hello()

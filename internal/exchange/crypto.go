@@ -35,7 +35,7 @@ const (
 const offerKeySize = 32 + 12
 
 // commitTo returns SHA-256(labelCommitment || nonce). The nonce is 32
-// random bytes, so the hash hides it; collision resistance binds the
+// random bytes, so the hash hides it, and collision resistance binds the
 // initiator to it.
 func commitTo(nonce []byte) [commitmentSize]byte {
 	h := sha256.New()

@@ -4,7 +4,7 @@
 //
 // # Roles and messages
 //
-// The initiator starts a bump and the responder answers it:
+// The initiator starts a bump and the responder responds to it:
 //
 //	step  name   direction              content
 //	1     hello  initiator → responder  commitment to a nonce, time,

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// Errors that callers tell apart with errors.Is. Each message says what
-// the admin should do next.
+// Errors that callers tell apart with errors.Is. Each message ends with
+// what the admin should do next.
 var (
 	// ErrOwnMessage: the scanned message was produced by this side.
 	ErrOwnMessage = errors.New("this is your own code: scan your partner's code instead")
@@ -38,8 +38,8 @@ var (
 	// ErrCommitment: the nonce in the offer does not open the commitment
 	// in the hello. Honest parties never cause it, so it means an attack
 	// or a mix-up of two bumps.
-	ErrCommitment = errors.New("the offer does not match the hello it claims to answer " +
-		"(commitment mismatch): someone may be interfering with this bump; " +
+	ErrCommitment = errors.New("the offer does not match the hello of this bump " +
+		"(commitment mismatch), so someone may be interfering with it: " +
 		"abort it and start again, face to face if you can")
 
 	// ErrReplay: the message was already processed.
@@ -106,17 +106,17 @@ func (e *VersionError) Is(target error) bool {
 type ProfileError struct {
 	Partner bool   // true for the partner's profile, false for the own one
 	Field   string // Go field name, such as "URL"
-	Value   string // offending value, quoted in the message; never a key
+	Value   string // offending value, quoted in the message (never a key)
 	Reason  string
 }
 
 // Error implements error.
 func (e *ProfileError) Error() string {
-	whose, next := "own profile", "correct it in your profile"
+	owner, next := "own profile", "correct it in your profile"
 	if e.Partner {
-		whose, next = "partner profile", "ask your partner to correct their profile"
+		owner, next = "partner profile", "ask your partner to correct their profile"
 	}
-	return fmt.Sprintf("%s: invalid %s %q: %s: %s", whose, e.Field, e.Value, e.Reason, next)
+	return fmt.Sprintf("%s: invalid %s %q: %s: %s", owner, e.Field, e.Value, e.Reason, next)
 }
 
 // Is makes errors.Is(err, ErrInvalidProfile) true.

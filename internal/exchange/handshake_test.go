@@ -89,11 +89,13 @@ func TestHandshakeSizesLargestProfile(t *testing.T) {
 		Push:        true,
 		MISPVersion: strings.Repeat("9", MaxMISPVersionLen),
 	}
+
 	r := newRun(t, "largest")
 	r.hello = r.in.Hello()
 	if err := r.re.ReadHello(r.hello); err != nil {
 		t.Fatalf("ReadHello: %v", err)
 	}
+
 	reply, err := r.re.Reply(big)
 	if err != nil {
 		t.Fatalf("Reply: %v", err)
@@ -108,6 +110,7 @@ func TestHandshakeSizesLargestProfile(t *testing.T) {
 	if got.OrgName != big.OrgName || got.URL != big.URL || got.SyncEmail != big.SyncEmail {
 		t.Error("an identifying field changed on the way")
 	}
+
 	offer, err := r.in.Offer(big, initiatorKey)
 	if err != nil {
 		t.Fatalf("Offer: %v", err)
@@ -216,8 +219,8 @@ func TestSubstitutedHelloRejected(t *testing.T) {
 	}
 }
 
-// TestSubstitutedReplyRejected: the attacker answers the initiator's hello
-// itself, but cannot seal an offer that the real responder opens.
+// TestSubstitutedReplyRejected: the attacker replies to the initiator's
+// hello itself, but cannot seal an offer that the real responder opens.
 func TestSubstitutedReplyRejected(t *testing.T) {
 	r := newRun(t, "substituted reply")
 	attacker, err := NewResponder(Options{Rand: newSeededReader("attacker"), Now: r.reClock.Now})
@@ -231,6 +234,7 @@ func TestSubstitutedReplyRejected(t *testing.T) {
 	if err := attacker.ReadHello(hello); err != nil {
 		t.Fatalf("attacker ReadHello: %v", err)
 	}
+
 	if _, err := r.re.Reply(responderProfile()); err != nil {
 		t.Fatalf("Reply: %v", err)
 	}
@@ -241,6 +245,7 @@ func TestSubstitutedReplyRejected(t *testing.T) {
 	if _, err := r.in.ReadReply(fake); err != nil {
 		t.Fatalf("ReadReply of the attacker's reply: %v", err)
 	}
+
 	offer, err := r.in.Offer(initiatorProfile(), initiatorKey)
 	if err != nil {
 		t.Fatalf("Offer: %v", err)

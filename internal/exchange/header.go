@@ -60,7 +60,7 @@ type Header struct {
 	Session SessionID
 }
 
-// Byte layout of the messages; docs/protocol.md explains each field.
+// Byte layout of the messages. docs/protocol.md explains each field.
 const (
 	sessionSize    = 8
 	headerSize     = 2 + sessionSize // version, step, session

@@ -49,7 +49,7 @@ func (c *testClock) advance(d time.Duration) { c.now = c.now.Add(d) }
 // baseTime is the fixed start of every test handshake.
 var baseTime = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 
-// Made-up sync keys in MISP's format; they open nothing.
+// Made-up sync keys in MISP's format. They open nothing.
 var (
 	initiatorKey = secret.New("Ini7iatorKeyAAAABBBBCCCCDDDDEEEEFFFF0001")
 	responderKey = secret.New("Resp0nderKeyGGGGHHHHIIIIJJJJKKKKLLLL0002")
@@ -176,11 +176,11 @@ func flipBit(msg []byte, i int) []byte {
 }
 
 // mustContainNone fails when text contains any of the secrets.
-func mustContainNone(t *testing.T, what, text string, secrets ...string) {
+func mustContainNone(t *testing.T, source, text string, secrets ...string) {
 	t.Helper()
 	for _, s := range secrets {
 		if s != "" && strings.Contains(text, s) {
-			t.Errorf("%s contains a secret: %q", what, text)
+			t.Errorf("%s contains a secret: %q", source, text)
 		}
 	}
 }

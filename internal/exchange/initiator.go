@@ -28,7 +28,7 @@ type Initiator struct {
 	state initiatorState
 
 	private    kem.PrivateKey // until the reply is opened
-	nonce      []byte         // opens the commitment; revealed in the offer
+	nonce      []byte         // opens the commitment, revealed in the offer
 	commitment [commitmentSize]byte
 
 	opener   hpke.Opener // reply and key message, responder → initiator
@@ -229,8 +229,8 @@ func (in *Initiator) Code() (string, error) {
 }
 
 // dropSecrets releases the ephemeral private key and the symmetric keys.
-// NOTE: Go cannot wipe memory reliably; the garbage collector frees the
-// values, and until then they stay in this process's memory only.
+// NOTE: Go cannot wipe memory reliably. The garbage collector frees the
+// values, and until then they stay in this process's memory.
 func (in *Initiator) dropSecrets() {
 	in.private = nil
 	in.opener = nil

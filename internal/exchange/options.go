@@ -16,23 +16,23 @@ const (
 // Options tune an Initiator or a Responder. The zero value is ready for use.
 type Options struct {
 	// Rand is the source of key seeds, the nonce and the encapsulation
-	// randomness; crypto/rand.Reader when nil. Tests pass a deterministic
-	// reader to reproduce the test vectors.
+	// randomness. It defaults to crypto/rand.Reader. Tests pass a
+	// deterministic reader to reproduce the test vectors.
 	Rand io.Reader
 
-	// Now returns the current time; time.Now when nil.
+	// Now returns the current time. It defaults to time.Now.
 	Now func() time.Time
 
 	// Lifetime is how long a session accepts messages, counted from the
-	// time in the hello; DefaultLifetime when zero.
+	// time in the hello. It defaults to DefaultLifetime.
 	Lifetime time.Duration
 
 	// Skew is the clock difference between the two computers that is
-	// tolerated; DefaultSkew when zero.
+	// tolerated. It defaults to DefaultSkew.
 	Skew time.Duration
 
 	// Logger receives debug records of accepted and rejected messages,
-	// never a key; nothing is logged when nil.
+	// which never contain a key. Nothing is logged when it is nil.
 	Logger *slog.Logger
 }
 

@@ -28,14 +28,14 @@ type Profile struct {
 	SyncEmail string
 
 	// TLSPin is the SHA-256 of our MISP's leaf certificate (DER) when the
-	// certificate is self-signed or privately issued; nil otherwise.
+	// certificate is self-signed or privately issued, and nil otherwise.
 	TLSPin []byte
 
 	// Pull and Push are the directions the sender wants to run itself
 	// against the partner.
 	Pull, Push bool
 
-	// MISPVersion is the sender's MISP version, such as "2.5.1"; optional.
+	// MISPVersion is the sender's MISP version, such as "2.5.1". Optional.
 	MISPVersion string
 
 	// Time is when the profile was sealed. The sealing methods set it, so
@@ -63,12 +63,12 @@ const (
 // ellipsis marks a truncated free-text field.
 const ellipsis = "…"
 
-// PrepareProfile returns the profile as the partner will receive it: the
-// uuid in lower case, control characters removed from free-text fields,
-// and those fields truncated until the encoded profile fits the message
-// size budget (description first, then sector, type and nationality). It
-// returns a *ProfileError for an identifying field that is invalid or too
-// long. Time is left as given because sealing sets it.
+// PrepareProfile returns the profile as the partner will receive it. The
+// uuid is lower-cased and control characters are removed from free-text
+// fields. Those fields are then truncated until the encoded profile fits
+// the message size budget: description first, then sector, type and
+// nationality. An identifying field that is invalid or too long gives a
+// *ProfileError. Time is left as given because sealing sets it.
 func PrepareProfile(p Profile) (Profile, error) {
 	if len(p.TLSPin) == 0 {
 		p.TLSPin = nil
@@ -90,7 +90,7 @@ func PrepareProfile(p Profile) (Profile, error) {
 }
 
 // fitProfile shortens free-text fields until the encoded profile fits
-// maxProfileSize. Each pass cuts one field by the excess; a pass can fall
+// maxProfileSize. Each pass cuts one field by the excess. A pass can fall
 // short by a byte or two when a CBOR length header shrinks, so it repeats.
 func fitProfile(p Profile) (Profile, error) {
 	fields := []*string{&p.Description, &p.Sector, &p.OrgType, &p.Nationality}
@@ -111,7 +111,7 @@ func fitProfile(p Profile) (Profile, error) {
 		}
 	}
 	// Unreachable while the identifying limits add up to less than
-	// maxProfileSize; kept so that a change of limits fails loudly.
+	// maxProfileSize. It stays so that a change of limits fails loudly.
 	return p, fmt.Errorf("encoded profile exceeds %d bytes after truncating all free text", maxProfileSize)
 }
 

@@ -10,7 +10,7 @@ import (
 func TestPrepareProfileTruncatesDescription(t *testing.T) {
 	p := initiatorProfile()
 	// "é" is two bytes, so the cut lands inside a character whatever the
-	// limit's parity; the result must still be valid UTF-8.
+	// limit's parity, and the result must still be valid UTF-8.
 	p.Description = strings.Repeat("é", 400)
 	got, err := PrepareProfile(p)
 	if err != nil {

@@ -20,7 +20,7 @@ const (
 	responderDone                      // key message produced
 )
 
-// Responder is the side that answers a bump: it reads the hello and the
+// Responder is the side that responds to a bump: it reads the hello and the
 // offer and sends the reply and the key message.
 type Responder struct {
 	conversation
@@ -144,7 +144,8 @@ func (re *Responder) Reply(self Profile) ([]byte, error) {
 // ReadOffer opens the initiator's offer, checks that its nonce opens the
 // commitment of the hello, and returns the partner profile and the sync
 // key created for us. On error nothing changes, so the admin can scan
-// again; ErrCommitment, though, means the bump must be abandoned.
+// again. ErrCommitment is the exception, because it ends the session for
+// good.
 func (re *Responder) ReadOffer(msg []byte) (Profile, secret.Key, error) {
 	profile, key, err := re.readOffer(msg)
 	re.logResult(StepOffer, err)
@@ -231,8 +232,8 @@ func (re *Responder) KeyMessage(key secret.Key) ([]byte, error) {
 }
 
 // dropSecrets releases the HPKE context and the offer key.
-// NOTE: Go cannot wipe memory reliably; the garbage collector frees the
-// values, and until then they stay in this process's memory only.
+// NOTE: Go cannot wipe memory reliably. The garbage collector frees the
+// values, and until then they stay in this process's memory.
 func (re *Responder) dropSecrets() {
 	re.public = nil
 	re.sealer = nil

@@ -20,7 +20,7 @@ type conversation struct {
 	messages [StepKey + 1][]byte
 	// aborted, once set, is returned by every later call.
 	aborted error
-	// forget drops the role's secrets; it runs when the session expires.
+	// forget drops the role's secrets when the session ends early.
 	forget func()
 }
 
@@ -82,7 +82,7 @@ func (c *conversation) classify(msg []byte, want Step) (Header, error) {
 }
 
 // logResult records the outcome of reading a message at debug level. The
-// session id is not secret; keys never reach this function.
+// session id is not secret, and keys never reach this function.
 func (c *conversation) logResult(step Step, err error) {
 	role := "responder"
 	if c.initiator {

@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite testdata/vectors.json from the 
 
 const vectorsPath = "testdata/vectors.json"
 
-// vectorFile is the layout of testdata/vectors.json; docs/protocol.md
+// vectorFile is the layout of testdata/vectors.json. docs/protocol.md
 // explains each field.
 type vectorFile struct {
 	Comment string   `json:"comment"`
@@ -209,8 +209,8 @@ func generateVector(t *testing.T, spec vectorSpec) vector {
 	v.KeyMessage = h(km)
 	v.Code = code
 
-	// The payloads are rebuilt from the profiles as sealed; a mismatch
-	// with the ciphertexts shows up in the interoperability test.
+	// The payloads are rebuilt from the profiles as sealed. The
+	// interoperability test shows any mismatch with the ciphertexts.
 	replyProfile, err := PrepareProfile(spec.responder)
 	check(err, "PrepareProfile")
 	replyProfile.Time = time.Unix(v.ReplyTime, 0)
