@@ -14,10 +14,10 @@ import (
 // authenticate finds the user behind the request's key. It returns the
 // exception message to send when that fails.
 //
-// As in MISP 2.5.1: X-MISP-AUTH wins over Authorization; a value starting
-// with "Basic" is ignored so a proxy can use HTTP Basic auth; the value is
-// split on commas and the first part that authenticates wins; only 40
-// alphanumeric characters can be a key, so "Bearer <key>" fails.
+// It follows MISP 2.5.1. X-MISP-AUTH wins over Authorization. A value
+// starting with "Basic" is ignored, so a proxy can use HTTP Basic auth. The
+// value is split on commas and the first part that authenticates wins.
+// Only 40 alphanumeric characters can be a key, so "Bearer <key>" fails.
 func (s *Sim) authenticate(r *http.Request) (*user, *authKey, string) {
 	raw := r.Header.Get("X-MISP-AUTH")
 	if raw == "" {
@@ -45,7 +45,7 @@ func (s *Sim) authenticate(r *http.Request) (*user, *authKey, string) {
 
 // lookupKey returns the user a key belongs to. In advanced mode the
 // candidates share the key's first and last four characters and are
-// checked against their salted hash; expired keys and keys of deleted
+// checked against their salted hash. Expired keys and keys of deleted
 // users do not count. In legacy mode the key is the users.authkey column.
 func (s *Sim) lookupKey(candidate string) (*user, *authKey) {
 	st := s.st

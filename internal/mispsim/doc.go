@@ -6,9 +6,9 @@
 // server entries with their connection test, and MISP's own sync-config
 // exchange (servers/createSync and servers/import). Status codes, wrappers,
 // field order and value types follow what two running MISP 2.5.1 servers
-// returned, quirks included: ids and timestamps as JSON strings, 403 for
-// validation errors, a 302 to /users/login for requests that do not ask
-// for JSON, and the servers/delete body that repeats its message as id.
+// returned, quirks included. Ids and timestamps are JSON strings,
+// validation errors get 403, requests that do not ask for JSON get a 302
+// to /users/login, and the servers/delete body repeats its message as id.
 // Events, pulls, pushes and background jobs are not simulated.
 //
 // # Connecting two simulators

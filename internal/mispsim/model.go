@@ -100,7 +100,7 @@ type server struct {
 	Priority            int     `json:"priority"`
 }
 
-// settings are the MISP settings the simulator knows.
+// settings are the MISP settings the simulator supports.
 type settings struct {
 	// BaseURL is MISP.baseurl when set explicitly; empty means the URL the
 	// simulator serves on.

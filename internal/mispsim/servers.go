@@ -221,9 +221,6 @@ func applyServerFields(srv *server, f fields) {
 			*dst = v
 		}
 	}
-	if priority, ok := f.id("priority"); ok {
-		srv.Priority = priority
-	}
 }
 
 func (s *Sim) serverByParam(c *call) *server {

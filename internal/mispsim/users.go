@@ -84,13 +84,11 @@ func (s *Sim) adminUsersIndex(c *call) {
 	disabledFilter, disabledOK := asBool(named["searchdisabled"])
 	legacy := !s.st.settings.AdvancedAuthKeys
 	out := []object{}
-	seen := make(map[int]bool)
 	for _, id := range sortedUnique(ids) {
 		u := s.st.users[id]
-		if u == nil || seen[id] || (!c.siteAdmin() && u.OrgID != c.user.OrgID) {
+		if u == nil || (!c.siteAdmin() && u.OrgID != c.user.OrgID) {
 			continue
 		}
-		seen[id] = true
 		if named["searchorg"] != "" && !orgListed(named["searchorg"], u.OrgID) {
 			continue
 		}
