@@ -78,9 +78,9 @@ func (c *Client) statusError(cl call, resp *response) *Error {
 	return e
 }
 
-// kindForStatus maps an HTTP error status to a Kind. MISP answers both a
-// rejected key and a validation failure with 403; a validation failure
-// carries "saved": false or an "errors" member.
+// kindForStatus maps an HTTP error status to a Kind. MISP responds to both
+// a rejected key and a validation failure with 403, so a validation
+// failure is recognised by its "saved": false or "errors" member.
 func kindForStatus(status int, failedSave bool, message string) Kind {
 	switch {
 	case status == 401:
@@ -116,8 +116,8 @@ func isAuthMessage(message string) bool {
 
 // redirectError reports a 3xx. A redirect to /users/login means MISP did
 // not treat the request as an API call or did not accept the key. Any
-// other redirect is unexpected; servers/add answers a rejected
-// certificate this way after saving the entry.
+// other redirect is unexpected: servers/add redirects this way when it
+// rejects a certificate after saving the entry.
 func (c *Client) redirectError(cl call, resp *response) *Error {
 	location := resp.header.Get("Location")
 	if u, err := url.Parse(location); err == nil {
@@ -134,7 +134,7 @@ func (c *Client) redirectError(cl call, resp *response) *Error {
 	e := c.newError(cl, KindUnexpected, resp.status)
 	e.Location = location
 	e.maybeSaved = cl.saves
-	e.Hint = "MISP redirects instead of answering when it rejects some input after saving, " +
+	e.Hint = "MISP redirects instead of responding when it rejects some input after saving, " +
 		"such as an invalid certificate on servers/add; list the records and check them"
 	return e
 }
@@ -155,8 +155,8 @@ func (c *Client) notJSONError(cl call, resp *response) *Error {
 	default:
 		e.Message = fmt.Sprintf("%s %q", contentType, excerpt)
 	}
-	// A 2xx page is a login portal or similar in front of MISP, which
-	// did not pass the request on; a 5xx page may come after MISP saved.
+	// A 2xx page comes from a login portal or similar in front of MISP,
+	// which did not pass the request on. A 5xx page may follow a save.
 	e.maybeSaved = cl.saves && resp.status >= 500
 	e.Hint = defaultHint(KindNotJSON)
 	return e
@@ -182,9 +182,9 @@ func (c *Client) transportError(ctx context.Context, cl call, resp *response, er
 	e.Err = err
 	e.Attempts = attempts
 	if kind == KindTimeout {
-		e.Message = fmt.Sprintf("no complete answer within %s", c.timeout)
+		e.Message = fmt.Sprintf("no complete response within %s", c.timeout)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= 0 {
-			e.Message = "no complete answer before the caller's deadline"
+			e.Message = "no complete response before the caller's deadline"
 		}
 	}
 	e.maybeSaved = cl.saves && mayHaveReachedServer(kind, err)
@@ -246,7 +246,7 @@ func mayHaveReachedServer(kind Kind, err error) bool {
 	return true
 }
 
-// defaultHint says what to do next for each kind.
+// defaultHint returns what to do next for each kind.
 func defaultHint(kind Kind) string {
 	switch kind {
 	case KindAuth:
@@ -259,7 +259,7 @@ func defaultHint(kind Kind) string {
 	case KindNotFound:
 		return "check the id or UUID, and that the URL points at the right MISP"
 	case KindMethod:
-		return "MISP answers 405 to a wrong HTTP method and to some invalid values, such as an unknown role id"
+		return "MISP responds with 405 to a wrong HTTP method and to some invalid values, such as an unknown role id"
 	case KindRateLimited:
 		return "wait a minute, or lift the rate limit of the key's role in MISP"
 	case KindServer:

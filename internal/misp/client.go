@@ -201,9 +201,9 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// checkKeyForm rejects keys that MISP can never accept: it only tries
-// values of exactly 40 letters and digits, and answers anything else
-// with the same 403 as a wrong key.
+// checkKeyForm rejects keys that MISP can never accept. MISP only tries
+// values of exactly 40 letters and digits and responds to anything else
+// with the same 403 as to a wrong key.
 func checkKeyForm(key secret.Key) error {
 	if key.IsZero() {
 		return fmt.Errorf("MISP API key is missing: create one in MISP under My Profile > Auth keys")

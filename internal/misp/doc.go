@@ -17,8 +17,8 @@
 // Config.Timeout and each body by Config.MaxBodyBytes.
 //
 // Reads (GET, HEAD) are retried after a 429, a 502, 503 or 504, or a
-// network failure; any request is retried after a 429, since MISP's rate
-// limit rejects a request before running it. Retries wait for
+// network failure. Other requests are retried only after a 429, because
+// MISP's rate limit rejects a request before running it. Retries wait for
 // Retry-After when MISP sends one, else for an exponential backoff, and
 // stop after Config.MaxRetries. A POST that may have saved is never
 // retried.
@@ -40,9 +40,9 @@
 // ErrTooLarge and ErrUnexpected. A response with status 500 or more also
 // matches ErrServer, and every TLS kind also matches ErrTLS.
 //
-// MISP answers both a rejected key and a validation failure with 403;
-// the client tells them apart by the "saved": false or "errors" member
-// of a validation failure. It also reads a 200 answer that carries
+// MISP responds to both a rejected key and a validation failure with 403,
+// so the client tells them apart by the "saved": false or "errors" member
+// of a validation failure. It also reads a 200 response that carries
 // "saved": false or errors as ErrValidation.
 //
 // Error.MaybeSaved is true when a call that creates or edits a record

@@ -66,8 +66,8 @@ func (k Kind) Error() string {
 	return fmt.Sprintf("misp: kind %d", int(k))
 }
 
-// Sentinels for errors.Is. An *Error matches the sentinel of its Kind;
-// in addition every response with an HTTP status of 500 or more matches
+// Sentinels for errors.Is. An *Error matches the sentinel of its Kind.
+// In addition, every response with an HTTP status of 500 or more matches
 // ErrServer, and every TLS kind matches ErrTLS.
 var (
 	// ErrUnexpected: a response of a shape or status the client does not
@@ -137,7 +137,7 @@ type Error struct {
 	RetryAfter time.Duration // Retry-After of a 429, when sent
 	Attempts   int           // requests sent, retries included
 
-	// Hint says what to do next; it is part of the error text.
+	// Hint tells the reader what to do next. It is part of the error text.
 	Hint string
 
 	// Err is the underlying cause, such as a *x509.UnknownAuthorityError
@@ -147,11 +147,12 @@ type Error struct {
 	maybeSaved bool
 }
 
-// MaybeSaved reports whether MISP may have stored the record although the
-// call failed: a 5xx, a timeout, a lost connection, a success body that
-// is too large or of an unknown shape, or a redirect other than to the
-// login page, on a call that creates or edits a record. The caller must list the records again before it
-// retries, because MISP does not reject duplicate server entries.
+// MaybeSaved reports whether MISP may have stored the record although a
+// call that creates or edits a record failed. That is the case after a
+// 5xx, a timeout, a lost connection, a success body that is too large or
+// of an unknown shape, or a redirect other than to the login page. The
+// caller must list the records before it retries, because MISP does not
+// reject duplicate server entries.
 func (e *Error) MaybeSaved() bool {
 	return e.maybeSaved
 }
@@ -217,7 +218,7 @@ func (e *Error) summary() string {
 }
 
 var kindSummaries = map[Kind]string{
-	KindUnexpected:          "unexpected answer from MISP",
+	KindUnexpected:          "unexpected response from MISP",
 	KindAuth:                "MISP rejected the API key",
 	KindPermission:          "MISP denied the request",
 	KindValidation:          "MISP rejected the input",
@@ -225,16 +226,16 @@ var kindSummaries = map[Kind]string{
 	KindMethod:              "MISP refused the request method or input",
 	KindRateLimited:         "MISP rate limit reached",
 	KindServer:              "MISP failed with an internal error",
-	KindNotJSON:             "MISP answered with a page that is not JSON",
+	KindNotJSON:             "MISP responded with a page that is not JSON",
 	KindTLS:                 "TLS connection to MISP failed",
 	KindTLSUnknownAuthority: "MISP's TLS certificate is signed by an unknown authority",
 	KindTLSHostname:         "MISP's TLS certificate is not valid for this host name",
 	KindTLSExpired:          "MISP's TLS certificate has expired or is not yet valid",
 	KindTLSPinMismatch:      "MISP's TLS certificate does not match the pinned fingerprint",
 	KindNetwork:             "cannot reach MISP",
-	KindTimeout:             "MISP did not answer in time",
+	KindTimeout:             "MISP did not respond in time",
 	KindCanceled:            "request to MISP canceled",
-	KindTooLarge:            "MISP's answer is too large",
+	KindTooLarge:            "MISP's response is too large",
 }
 
 // causeText is the cause's text without the URL that *url.Error adds,

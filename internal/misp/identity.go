@@ -90,8 +90,8 @@ func (s Setting) Int() (int64, error) {
 
 // Setting calls servers/getSetting/{name} (site admin only), for example
 // "MISP.baseurl", "MISP.external_baseurl", "MISP.host_org_id" or
-// "Security.advanced_authkeys". MISP answers 404 for an unknown name and
-// 403 for a redacted one such as Security.salt.
+// "Security.advanced_authkeys". MISP responds with 404 to an unknown name
+// and with 403 to a redacted one such as Security.salt.
 func (c *Client) Setting(ctx context.Context, name string) (Setting, error) {
 	if name == "" || strings.ContainsAny(name, "/?#") {
 		return Setting{}, fmt.Errorf("MISP setting name %q is invalid: use a name such as MISP.baseurl", name)
@@ -124,7 +124,7 @@ func IsUUID(s string) bool {
 
 // orgRef prepares an organisation reference for a URL path. MISP stores
 // UUIDs in lower case and compares them case-sensitively, so a UUID is
-// lower-cased; a number is an id; anything else is looked up as a name.
+// lower-cased. MISP reads a number as an id and anything else as a name.
 func orgRef(ref string) (string, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
@@ -157,7 +157,7 @@ func (c *Client) Organisation(ctx context.Context, ref string) (Organisation, er
 // OrganisationExists checks for an organisation by UUID with a HEAD
 // request, the cheapest lookup MISP offers. It returns false for a 404.
 // For any other failure it repeats the lookup as a GET, because a HEAD
-// answer has no body to tell a rejected key from a missing permission.
+// response has no body to tell a rejected key from a missing permission.
 func (c *Client) OrganisationExists(ctx context.Context, uuid string) (bool, error) {
 	if !IsUUID(uuid) {
 		return false, fmt.Errorf("organisation UUID %q is invalid: expected the 8-4-4-4-12 hex form", truncateText(uuid, 60))

@@ -13,9 +13,9 @@ import (
 // The OpenAPI description shipped with MISP 2.5.1 is in
 // testdata/openapi-2.5.1.yaml. The test below sends every request the
 // client makes and checks its method, path and JSON body against it.
-// Where the description is wrong or incomplete, the case says what MISP
-// 2.5.1 actually did, with the recording in testdata/recordings that
-// shows it; those recordings win over the description.
+// Where the description is wrong or incomplete, the case states what
+// MISP 2.5.1 actually did and names the recording in testdata/recordings
+// that shows it. The recordings win over the description.
 
 // openAPI is the parsed description.
 type openAPI struct {
@@ -144,10 +144,11 @@ func isNumericIDSchema(schema map[string]any) bool {
 	return schema["type"] == "string" && schema["pattern"] == `^\d+$`
 }
 
-// specCase is one client request and what the description says of it.
+// specCase is one client request and the notes on where the description
+// differs from it.
 type specCase struct {
 	name      string
-	recording string // a recorded answer to serve
+	recording string // prefix of the recorded response to serve
 	call      func(*testing.T, *Client) error
 
 	// route explains a method or path that the description lacks or gets
@@ -168,7 +169,7 @@ const idNote = "the description types ids as digit strings; MISP 2.5.1 accepted 
 var specCases = []specCase{
 	{name: "Version", recording: "01", call: func(t *testing.T, c *Client) error { _, err := c.Version(ctx); return err }},
 	{name: "Me", recording: "03", call: func(t *testing.T, c *Client) error { _, err := c.Me(ctx); return err },
-		route: "the description has no /users/view/me; MISP 2.5.1 answered it with the caller's user, role and organisation (03)"},
+		route: "the description has no /users/view/me; MISP 2.5.1 responded to it with the caller's user, role and organisation (03)"},
 	{name: "Setting", recording: "09", call: func(t *testing.T, c *Client) error { _, err := c.Setting(ctx, "MISP.baseurl"); return err }},
 	{name: "Organisation", recording: "05", call: func(t *testing.T, c *Client) error {
 		_, err := c.Organisation(ctx, "0e991185-dd29-499f-aa4e-81a86d21a1cc")
@@ -176,7 +177,7 @@ var specCases = []specCase{
 	}},
 	{name: "Roles", recording: "08c", call: func(t *testing.T, c *Client) error { _, err := c.Roles(ctx); return err },
 		route: "the description has no roles endpoint; MISP 2.5.1 lists roles at GET /roles (08c), " +
-			"and /admin/roles, removed in 2.4.137, answers 404"},
+			"and /admin/roles, removed in 2.4.137, responds with 404"},
 	{name: "AddOrganisation", recording: "14", call: func(t *testing.T, c *Client) error {
 		_, err := c.AddOrganisation(ctx, OrganisationInput{Name: "ORG TWO", UUID: "f6146e67-e41a-4344-b5f7-ddedea3b948b",
 			Description: "partner", Type: "CSIRT", Nationality: "LU", Sector: "IT", Contacts: "soc@example.org"})
@@ -237,11 +238,11 @@ var specCases = []specCase{
 	{name: "Servers", recording: "46", call: func(t *testing.T, c *Client) error { _, err := c.Servers(ctx); return err }},
 	{name: "DeleteServer", recording: "47c", call: func(t *testing.T, c *Client) error { return c.DeleteServer(ctx, 3) }},
 	{name: "TestConnection", recording: "29", call: func(t *testing.T, c *Client) error { _, err := c.TestConnection(ctx, 1); return err },
-		route: "the description has no testConnection; MISP 2.5.1 answered GET /servers/testConnection/<id> with HTTP 200 and a status code (29)"},
+		route: "the description has no testConnection; MISP 2.5.1 responded to GET /servers/testConnection/<id> with HTTP 200 and a status code (29)"},
 	{name: "RemoteUser", recording: "S12", call: func(t *testing.T, c *Client) error { _, err := c.RemoteUser(ctx, 1); return err },
-		route: "the description has no getRemoteUser; MISP 2.5.1 answered GET /servers/getRemoteUser/<id> (S12)"},
+		route: "the description has no getRemoteUser; MISP 2.5.1 responded to GET /servers/getRemoteUser/<id> (S12)"},
 	{name: "CreateSync", recording: "43", call: func(t *testing.T, c *Client) error { _, err := c.CreateSync(ctx); return err },
-		route: "the description lists POST only; MISP 2.5.1 answered GET (43)", specMethod: "post"},
+		route: "the description lists POST only; MISP 2.5.1 responded to GET (43)", specMethod: "post"},
 	{name: "ImportServer", recording: "44", call: func(t *testing.T, c *Client) error {
 		cfg, err := ParseSyncConfig(loadRecording(t, "44").Request.Body)
 		if err != nil {
@@ -254,8 +255,8 @@ var specCases = []specCase{
 	}},
 }
 
-// describeRecordings hold what MISP 2.5.1 answers to GET on its add
-// endpoints: a description with the mandatory fields. The OpenAPI
+// describeRecordings are MISP 2.5.1's responses to GET on its add
+// endpoints, which describe the mandatory fields. The OpenAPI
 // description marks none of them as required, so these recordings stand
 // in for its "required" lists.
 var describeRecordings = map[string]string{

@@ -109,7 +109,7 @@ func (c *Client) DeleteOrganisation(ctx context.Context, ref string) error {
 }
 
 // withHint replaces the hint of an *Error of the given kind, for
-// operations where MISP's answer has a more specific cause.
+// operations where MISP's response has a more specific cause.
 func withHint(err error, kind Kind, hint string) error {
 	var e *Error
 	if errors.As(err, &e) && e.Kind == kind {

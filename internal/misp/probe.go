@@ -29,7 +29,7 @@ type TLSInfo struct {
 
 	// Verified is true when the chain verifies for the URL's host name
 	// against the system roots, or against the CA file when one was
-	// given. VerifyError says why not: an *Error of a TLS kind.
+	// given. VerifyError is the reason when it does not, an *Error of a TLS kind.
 	Verified    bool
 	VerifyError error
 }

@@ -133,7 +133,7 @@ func (p *replayer) sentBody(name string) []byte {
 	return p.bodies[name]
 }
 
-// replay starts a server that answers with the given recordings in
+// replay starts a server that responds with the given recordings in
 // order, and returns a client for it. At the end of the test every
 // recording must have been requested.
 func replay(t *testing.T, prefixes ...string) (*Client, *replayer) {
@@ -161,7 +161,7 @@ func startReplayer(t *testing.T, checkAuth bool, prefixes ...string) (*replayer,
 
 // checkSameMembers compares the client's request body with the recorded
 // one on every member both contain, so a replayed response is known to
-// answer an equivalent request.
+// belong to an equivalent request.
 func checkSameMembers(t *testing.T, name string, sent []byte, recorded json.RawMessage) {
 	t.Helper()
 	var ours, theirs map[string]any

@@ -216,7 +216,7 @@ func (c *Client) newError(cl call, kind Kind, status int) *Error {
 func (c *Client) shapeError(cl call, resp *response, format string, args ...any) *Error {
 	e := c.newError(cl, KindUnexpected, resp.status)
 	e.Message = fmt.Sprintf(format, args...)
-	e.Hint = "this MISP version answers in a form the client does not know; report it with the MISP version"
+	e.Hint = "this MISP version responds in a form the client does not know: report it with the MISP version"
 	e.maybeSaved = cl.saves
 	return e
 }

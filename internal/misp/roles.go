@@ -6,7 +6,7 @@ import (
 )
 
 // Roles calls GET /roles, which any API user may call. MISP removed
-// /admin/roles in 2.4.137, and 2.5.1 answers it with 404.
+// /admin/roles in 2.4.137, and 2.5.1 responds to it with 404.
 func (c *Client) Roles(ctx context.Context) ([]Role, error) {
 	cl := call{method: "GET", path: "/roles", read: true}
 	entries, err := getList[struct {

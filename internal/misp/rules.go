@@ -10,9 +10,9 @@ import (
 	"strings"
 )
 
-// RuleFilter is an OR/NOT pair of filter values. For push rules the
-// values are local tag or organisation ids; for pull rules they are sent
-// to the remote as tag or org filters, so names or the remote's ids.
+// RuleFilter is an OR/NOT pair of filter values. In push rules the values
+// are local tag or organisation ids. Pull rules send them to the remote as
+// tag or org filters, so there they are names or the remote's ids.
 type RuleFilter struct {
 	OR  []string `json:"OR"`
 	NOT []string `json:"NOT"`

@@ -16,7 +16,7 @@ var scenarioRecordings = []string{
 // TestReplaySyncScenario replays the recorded setup of a two-way sync:
 // each instance gets the partner's organisation with the partner's host
 // organisation UUID, a sync user in it, and a server entry that uses the
-// key the partner's instance issued. Keys and ids flow from one answer
+// key the partner's instance issued. Keys and ids flow from one response
 // into the next request, and every request must carry the recorded key
 // and agree with the recorded body on the members both contain.
 func TestReplaySyncScenario(t *testing.T) {

@@ -23,7 +23,7 @@ const (
 
 var allTestKeys = []string{adminKey, partnerKey, userKey, rawKey, syncKey}
 
-// leakyMISP answers each endpoint of a create sequence with a success
+// leakyMISP responds to each endpoint of a create sequence with a success
 // body shaped like MISP 2.5.1's, including the keys MISP returns.
 func leakyMISP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path

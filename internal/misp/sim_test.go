@@ -45,10 +45,10 @@ type partnerSide struct {
 }
 
 // TestSimulatorCreateVerifyDelete runs the whole provisioning sequence of
-// a bump against two simulators: identity checks, the partner's
-// organisation under its real UUID, a disabled sync user with a key, the
-// server entries, enabling, the connection test both ways, and the
-// removal of everything.
+// a bump against two simulators. Each side checks its identity, creates
+// the partner's organisation under its real UUID, a disabled sync user
+// with a key and a server entry, then enables the user. The connection
+// test runs both ways, and at the end everything is removed again.
 func TestSimulatorCreateVerifyDelete(t *testing.T) {
 	a := startSim(t, "ORG ONE", "0e991185-dd29-499f-aa4e-81a86d21a1cc", false)
 	b := startSim(t, "ORG TWO", "f6146e67-e41a-4344-b5f7-ddedea3b948b", false)

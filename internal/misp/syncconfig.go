@@ -33,7 +33,7 @@ type SyncOrganisation struct {
 	UUID string `json:"uuid"`
 }
 
-// syncConfigWire is the JSON form. It holds the clear key.
+// syncConfigWire is the JSON form. It contains the clear key.
 type syncConfigWire struct {
 	URL          string           `json:"url"`
 	UUID         string           `json:"uuid,omitempty"`
@@ -49,7 +49,7 @@ type syncConfigWire struct {
 func ParseSyncConfig(data []byte) (SyncConfig, error) {
 	members, err := topLevelObject(data)
 	if err != nil {
-		return SyncConfig{}, fmt.Errorf("sync configuration is not a JSON object: " +
+		return SyncConfig{}, errors.New("sync configuration is not a JSON object: " +
 			"paste the whole output of MISP's servers/createSync")
 	}
 
@@ -61,7 +61,7 @@ func ParseSyncConfig(data []byte) (SyncConfig, error) {
 		data = []byte(text)
 		members, err = topLevelObject(data)
 		if err != nil {
-			return SyncConfig{}, errors.New(`sync configuration: the "json" member does not hold a JSON object`)
+			return SyncConfig{}, errors.New(`sync configuration: the "json" member does not contain a JSON object`)
 		}
 	}
 	body := data
@@ -152,8 +152,8 @@ func (c *Client) CreateSync(ctx context.Context) (SyncConfig, error) {
 
 // ImportServer calls servers/import (site admin only) with a partner's
 // sync configuration. MISP finds the partner organisation by UUID or
-// creates it as an external organisation, and adds a server entry with
-// push and pull off and rules "[]"; enable sync with EditServer.
+// creates it as an external organisation. It then adds a server entry
+// with push and pull off and rules "[]", so enable sync with EditServer.
 func (c *Client) ImportServer(ctx context.Context, cfg SyncConfig) (Server, error) {
 	if err := cfg.Check(); err != nil {
 		return Server{}, err

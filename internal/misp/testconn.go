@@ -9,8 +9,8 @@ import (
 )
 
 // ConnectionStatus is the status code of servers/testConnection. MISP
-// answers that call with HTTP 200 whatever the outcome, and puts the
-// outcome here.
+// responds to that call with HTTP 200 whatever the outcome and reports
+// the outcome in this code.
 type ConnectionStatus int
 
 // The statuses MISP 2.5.1 reports.
@@ -30,7 +30,7 @@ var connectionTexts = map[ConnectionStatus][2]string{
 	ConnectionUnreachable: {"unreachable", "MISP could not connect to the partner: check the URL, " +
 		"the partner's firewall, MISP's proxy settings and the partner's TLS certificate " +
 		"(upload it or its CA if it is self-signed); MISP's log has the reason"},
-	ConnectionUnexpected: {"unexpected answer", "the partner answered, but not like a MISP API: " +
+	ConnectionUnexpected: {"unexpected response", "the partner responded, but not like a MISP API: " +
 		"check that the URL is the partner's MISP base URL and not a login portal or proxy page"},
 	ConnectionAuthFailed: {"authentication failed", "the partner MISP rejected the sync key: " +
 		"check that the key is complete, that the partner's sync user is enabled and has " +
@@ -55,7 +55,7 @@ func (s ConnectionStatus) String() string {
 	return fmt.Sprintf("status %d", int(s))
 }
 
-// Explain says what the status means for an admin and what to do.
+// Explain describes what the status means for an admin and what to do.
 func (s ConnectionStatus) Explain() string {
 	if t, ok := connectionTexts[s]; ok {
 		return t[1]
@@ -81,7 +81,7 @@ type PostTest struct {
 	ContentEncoding string
 }
 
-// Explain says what the POST test outcome means.
+// Explain describes what the POST test outcome means.
 func (p PostTest) Explain() string {
 	switch {
 	case p.TooOld:
@@ -159,7 +159,7 @@ type ConnectionTest struct {
 	Post       PostTest
 	RemoteUUID string // the partner's MISP.uuid, "?" before MISP 2.4.185
 
-	// Info is the partner's getVersion answer as seen with the sync
+	// Info is the partner's getVersion response as seen with the sync
 	// key, sent for statuses 7 and 8.
 	Info *VersionInfo
 }
@@ -235,7 +235,7 @@ func falseOrString(raw json.RawMessage) string {
 	return ""
 }
 
-// RemoteUser is the answer of servers/getRemoteUser: the account that a
+// RemoteUser is the response of servers/getRemoteUser: the account that a
 // server entry's key maps to on the partner MISP.
 type RemoteUser struct {
 	Email         string

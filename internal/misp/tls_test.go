@@ -95,7 +95,7 @@ func (ca *testCA) issue(t *testing.T, ips []net.IP, names []string, notBefore, n
 
 var loopback = []net.IP{net.IPv4(127, 0, 0, 1)}
 
-// versionHandler answers like servers/getVersion.
+// versionHandler responds like servers/getVersion.
 func versionHandler(w http.ResponseWriter, r *http.Request) {
 	reply(w, 200, jsonType, `{"version":"2.5.1","perm_sync":true,"uuid":"04eb2eab-2f5c-4d2e-a018-31c9df7f0bc5"}`)
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // newTransport builds the HTTP transport: proxies from the environment
-// unless cfg.Proxy says otherwise, bounded dial and handshake times, and
+// unless cfg.Proxy is set, bounded dial and handshake times, and
 // the TLS mode chosen by cfg (system roots, CA file, or pin).
 func newTransport(cfg Config) (*http.Transport, error) {
 	tlsConfig, err := newTLSConfig(cfg.CAFile, cfg.PinSHA256)

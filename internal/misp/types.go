@@ -142,7 +142,7 @@ type ServerEntry struct {
 	RemoteOrg    Organisation `json:"RemoteOrg"`
 }
 
-// VersionInfo is the answer of servers/getVersion. The permission flags
+// VersionInfo is the response of servers/getVersion. The permission flags
 // are those of the calling key, after MISP masks a read-only key.
 type VersionInfo struct {
 	Version                  string   `json:"version"`

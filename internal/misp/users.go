@@ -86,8 +86,8 @@ func (c *Client) AddUser(ctx context.Context, in UserInput) (User, secret.Key, e
 	return wrapped.User, key, nil
 }
 
-// userKey reads User.authkey from a users/add answer: a 40-character key,
-// or false when MISP made none.
+// userKey reads User.authkey from a users/add response: a 40-character
+// key, or false when MISP made none.
 func (c *Client) userKey(raw json.RawMessage, user User) secret.Key {
 	raw = bytes.TrimSpace(raw)
 	var text string
@@ -147,7 +147,7 @@ func (c *Client) DeleteUser(ctx context.Context, id ID) error {
 	resp, err := c.send(ctx, cl)
 	if err != nil {
 		return withHint(err, KindUnexpected,
-			"MISP answers a failed user delete with a redirect: check in MISP that the user exists and can be deleted")
+			"MISP responds to a failed user delete with a redirect: check in MISP that the user exists and can be deleted")
 	}
 	return c.checkSaved(cl, resp)
 }
@@ -165,7 +165,7 @@ func (c *Client) User(ctx context.Context, id ID) (UserView, error) {
 }
 
 // FindUserByEmail looks a user up by email address. MISP's searchemail
-// filter matches substrings, so the answer is compared in full, ignoring
+// filter matches substrings, so each listed address is compared in full, ignoring
 // case as MISP's unique index does. found is false when no user has that
 // address. The Role in the result only has id, name, perm_auth, perm_admin
 // and perm_site_admin; call User for the full role.
