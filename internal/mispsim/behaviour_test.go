@@ -3,6 +3,7 @@ package mispsim
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -290,5 +291,21 @@ func TestCreateSyncImportRoundTrip(t *testing.T) {
 	admin := clientB.get("/servers/createSync")
 	if admin.status != http.StatusMethodNotAllowed {
 		t.Errorf("createSync as site admin: %d, want 405", admin.status)
+	}
+}
+
+func TestRoleWithoutPermAuthRejected(t *testing.T) {
+	// MISP's default roles all have perm_auth, so this test adds one
+	// without it for its own duration.
+	saved := defaultRoles
+	defaultRoles = append(slices.Clone(saved), role{ID: 7, Name: "No API", Permission: "0",
+		PermissionDescription: "read_only", Perms: permSet("audit")})
+	defer func() { defaultRoles = saved }()
+
+	sim := startSim(t, Options{})
+	_, key := adminClient(t, sim).addUser("web-only@partner.example", "1", 7)
+	got := newClient(t, sim, key).get("/users/view/me").must(t, http.StatusForbidden)
+	if got.str("message") != msgAuthFailed {
+		t.Errorf("message %q, want MISP's authentication failure", got.str("message"))
 	}
 }
