@@ -30,8 +30,10 @@
 //
 // # Errors
 //
-// Every failed call returns an *Error. Its Kind says what failed and
-// matches one sentinel with errors.Is: ErrAuth (key rejected, or a
+// Every call that fails after it was sent returns an *Error; invalid
+// arguments, such as an empty organisation name, fail before sending with
+// a plain error. The Kind of an *Error names the failure and matches one
+// sentinel with errors.Is: ErrAuth (key rejected, or a
 // redirect to the login page), ErrPermission, ErrValidation (Fields
 // holds MISP's messages by field, whatever shape MISP sent them in),
 // ErrNotFound, ErrMethod, ErrRateLimited, ErrServer, ErrNotJSON (a login

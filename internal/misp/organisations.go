@@ -76,6 +76,9 @@ func (c *Client) EditOrganisation(ctx context.Context, ref string, edit Organisa
 		lower := strings.ToLower(*edit.UUID)
 		edit.UUID = &lower
 	}
+	// NOTE: no recording of a real MISP shows POST on organisations/edit.
+	// MISP's OrganisationsController accepts POST and PUT there, and POST
+	// is what the recorded users/edit and servers/edit calls used.
 	cl := call{method: "POST", path: "/admin/organisations/edit/" + pathSegment(ref), body: edit, saves: true}
 	return c.organisationResult(ctx, cl)
 }

@@ -1,10 +1,13 @@
-package misp
+package misp_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/mispbump/mispbump/internal/misp"
 	"github.com/mispbump/mispbump/internal/mispsim"
 	"github.com/mispbump/mispbump/internal/secret"
 )
@@ -13,7 +16,7 @@ import (
 type instance struct {
 	sim     *mispsim.Sim
 	url     string
-	admin   *Client
+	admin   *misp.Client
 	orgName string
 	orgUUID string
 }
@@ -31,17 +34,17 @@ func startSim(t *testing.T, orgName, orgUUID string, tls bool) *instance {
 	t.Cleanup(func() { _ = sim.Close() })
 	in := &instance{sim: sim, url: url, orgName: orgName, orgUUID: orgUUID}
 	if !tls {
-		in.admin = newTestClient(t, url, func(c *Config) { c.Key = sim.AdminKey() })
+		in.admin = simClient(t, url, func(c *misp.Config) { c.Key = sim.AdminKey() })
 	}
 	return in
 }
 
 // partnerSide is what one instance set up for its partner.
 type partnerSide struct {
-	org      Organisation
-	user     User
+	org      misp.Organisation
+	user     misp.User
 	key      secret.Key // the key the partner uses on this instance
-	serverID ID
+	serverID misp.ID
 }
 
 // TestSimulatorCreateVerifyDelete runs the whole provisioning sequence of
@@ -60,8 +63,8 @@ func TestSimulatorCreateVerifyDelete(t *testing.T) {
 	onB := createForPartner(t, b, a)
 
 	// A disabled sync user's key is rejected with MISP's message.
-	_, err := newTestClient(t, a.url, func(c *Config) { c.Key = onA.key }).Version(ctx)
-	if e := wantKind(t, err, ErrAuth); !strings.Contains(e.Message, "disabled") {
+	_, err := simClient(t, a.url, func(c *misp.Config) { c.Key = onA.key }).Version(ctx)
+	if e := wantKind(t, err, misp.ErrAuth); !strings.Contains(e.Message, "disabled") {
 		t.Errorf("disabled user message %q", e.Message)
 	}
 
@@ -76,7 +79,7 @@ func TestSimulatorCreateVerifyDelete(t *testing.T) {
 		if err != nil || user.Disabled {
 			t.Fatalf("enable sync user: %+v, %v", user, err)
 		}
-		v, err := newTestClient(t, pair.in.url, func(c *Config) { c.Key = pair.side.key }).Version(ctx)
+		v, err := simClient(t, pair.in.url, func(c *misp.Config) { c.Key = pair.side.key }).Version(ctx)
 		if err != nil || !v.PermSync {
 			t.Errorf("sync key after enabling: %+v, %v", v, err)
 		}
@@ -111,7 +114,7 @@ func checkIdentity(t *testing.T, in *instance) {
 		t.Errorf("%s: Security.advanced_authkeys %s, %v %v", in.orgName, advanced.String(), err, berr)
 	}
 	hostOrg, err := in.admin.Setting(ctx, "MISP.host_org_id")
-	if id, ierr := hostOrg.Int(); err != nil || ierr != nil || ID(id) != me.Organisation.ID {
+	if id, ierr := hostOrg.Int(); err != nil || ierr != nil || misp.ID(id) != me.Organisation.ID {
 		t.Errorf("%s: MISP.host_org_id %s, want %d (%v %v)", in.orgName, hostOrg.String(), me.Organisation.ID, err, ierr)
 	}
 	if _, err := in.admin.Setting(ctx, "MISP.baseurl"); err != nil {
@@ -127,7 +130,7 @@ func createForPartner(t *testing.T, in, partner *instance) partnerSide {
 	if err != nil {
 		t.Fatal(err)
 	}
-	role, err := SyncRole(roles)
+	role, err := misp.SyncRole(roles)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +138,7 @@ func createForPartner(t *testing.T, in, partner *instance) partnerSide {
 	if exists, err := in.admin.OrganisationExists(ctx, partner.orgUUID); err != nil || exists {
 		t.Fatalf("partner org exists before creation: %v, %v", exists, err)
 	}
-	org, err := in.admin.AddOrganisation(ctx, OrganisationInput{Name: partner.orgName, UUID: strings.ToUpper(partner.orgUUID)})
+	org, err := in.admin.AddOrganisation(ctx, misp.OrganisationInput{Name: partner.orgName, UUID: strings.ToUpper(partner.orgUUID)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,14 +148,14 @@ func createForPartner(t *testing.T, in, partner *instance) partnerSide {
 	if exists, err := in.admin.OrganisationExists(ctx, partner.orgUUID); err != nil || !exists {
 		t.Errorf("partner org not found after creation: %v, %v", exists, err)
 	}
-	_, err = in.admin.AddOrganisation(ctx, OrganisationInput{Name: partner.orgName + " copy", UUID: partner.orgUUID})
-	wantKind(t, err, ErrValidation, "uuid")
+	_, err = in.admin.AddOrganisation(ctx, misp.OrganisationInput{Name: partner.orgName + " copy", UUID: partner.orgUUID})
+	wantKind(t, err, misp.ErrValidation, "uuid")
 
 	email := "sync@" + strings.ToLower(strings.ReplaceAll(partner.orgName, " ", "-")) + ".example"
 	if _, found, err := in.admin.FindUserByEmail(ctx, email); err != nil || found {
 		t.Fatalf("sync user exists before creation: %v, %v", found, err)
 	}
-	user, key, err := in.admin.AddUser(ctx, UserInput{Email: email, OrgID: org.ID, RoleID: role.ID, Disabled: true})
+	user, key, err := in.admin.AddUser(ctx, misp.UserInput{Email: email, OrgID: org.ID, RoleID: role.ID, Disabled: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,12 +173,12 @@ func createForPartner(t *testing.T, in, partner *instance) partnerSide {
 	return partnerSide{org: org, user: user, key: key}
 }
 
-func addServerFor(t *testing.T, in, partner *instance, side partnerSide, partnerKey secret.Key) ID {
+func addServerFor(t *testing.T, in, partner *instance, side partnerSide, partnerKey secret.Key) misp.ID {
 	t.Helper()
-	server, err := in.admin.AddServer(ctx, ServerInput{
+	server, err := in.admin.AddServer(ctx, misp.ServerInput{
 		Name: partner.orgName, URL: partner.url + "/", Key: partnerKey, RemoteOrgID: side.org.ID,
 		Push: true, Pull: true, PushSightings: true,
-		PushRules: DefaultPushRules().JSON(), PullRules: DefaultPullRules().JSON(),
+		PushRules: misp.DefaultPushRules().JSON(), PullRules: misp.DefaultPullRules().JSON(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -202,7 +205,7 @@ func checkConnection(t *testing.T, in, partner *instance, side partnerSide) {
 	}
 	listed := false
 	for _, entry := range entries {
-		if entry.Server.ID == side.serverID && SameServerURL(entry.Server.URL, partner.url) && entry.RemoteOrg.UUID == partner.orgUUID {
+		if entry.Server.ID == side.serverID && misp.SameServerURL(entry.Server.URL, partner.url) && entry.RemoteOrg.UUID == partner.orgUUID {
 			listed = true
 		}
 	}
@@ -217,7 +220,7 @@ func checkAuthKeys(t *testing.T, in *instance, side partnerSide) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := newTestClient(t, in.url, func(c *Config) { c.Key = key.Raw }).Version(ctx); err != nil {
+	if _, err := simClient(t, in.url, func(c *misp.Config) { c.Key = key.Raw }).Version(ctx); err != nil {
 		t.Errorf("new auth key does not work: %v", err)
 	}
 	keys, err := in.admin.AuthKeys(ctx, side.user.ID)
@@ -227,8 +230,8 @@ func checkAuthKeys(t *testing.T, in *instance, side partnerSide) {
 	if err := in.admin.DeleteAuthKey(ctx, key.ID); err != nil {
 		t.Error(err)
 	}
-	_, err = newTestClient(t, in.url, func(c *Config) { c.Key = key.Raw }).Version(ctx)
-	wantKind(t, err, ErrAuth)
+	_, err = simClient(t, in.url, func(c *misp.Config) { c.Key = key.Raw }).Version(ctx)
+	wantKind(t, err, misp.ErrAuth)
 }
 
 // checkSyncConfig reads in's sync configuration with the sync user's key
@@ -236,20 +239,20 @@ func checkAuthKeys(t *testing.T, in *instance, side partnerSide) {
 func checkSyncConfig(t *testing.T, in, partner *instance, side partnerSide) {
 	t.Helper()
 	_, err := in.admin.CreateSync(ctx)
-	wantKind(t, err, ErrMethod)
+	wantKind(t, err, misp.ErrMethod)
 
-	cfg, err := newTestClient(t, in.url, func(c *Config) { c.Key = side.key }).CreateSync(ctx)
+	cfg, err := simClient(t, in.url, func(c *misp.Config) { c.Key = side.key }).CreateSync(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !SameServerURL(cfg.URL, in.url) || cfg.Organisation.UUID != in.orgUUID || cfg.Key.IsZero() {
+	if !misp.SameServerURL(cfg.URL, in.url) || cfg.Organisation.UUID != in.orgUUID || cfg.Key.IsZero() {
 		t.Errorf("sync config %+v", cfg)
 	}
 	data, err := cfg.Encode()
 	if err != nil {
 		t.Fatal(err)
 	}
-	parsed, err := ParseSyncConfig(data)
+	parsed, err := misp.ParseSyncConfig(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +260,7 @@ func checkSyncConfig(t *testing.T, in, partner *instance, side partnerSide) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if server.Push || server.Pull || !SameServerURL(server.URL, in.url) {
+	if server.Push || server.Pull || !misp.SameServerURL(server.URL, in.url) {
 		t.Errorf("imported server %+v", server)
 	}
 	if err := partner.admin.DeleteServer(ctx, server.ID); err != nil {
@@ -270,9 +273,9 @@ func checkSyncConfig(t *testing.T, in, partner *instance, side partnerSide) {
 func checkMaybeSaved(t *testing.T, in *instance, side partnerSide) {
 	t.Helper()
 	in.sim.InjectFault(mispsim.Fault{Path: "/servers/add", Kind: mispsim.FaultStatus, Status: 500, AfterSave: true})
-	input := ServerInput{Name: "maybe saved", URL: "https://maybe-saved.example", Key: side.key, RemoteOrgID: side.org.ID}
+	input := misp.ServerInput{Name: "maybe saved", URL: "https://maybe-saved.example", Key: side.key, RemoteOrgID: side.org.ID}
 	_, err := in.admin.AddServer(ctx, input)
-	e := wantKind(t, err, ErrServer)
+	e := wantKind(t, err, misp.ErrServer)
 	if !e.MaybeSaved() {
 		t.Fatal("500 after save is not flagged MaybeSaved")
 	}
@@ -281,7 +284,7 @@ func checkMaybeSaved(t *testing.T, in *instance, side partnerSide) {
 		t.Fatal(err)
 	}
 	for _, entry := range entries {
-		if SameServerURL(entry.Server.URL, input.URL) {
+		if misp.SameServerURL(entry.Server.URL, input.URL) {
 			if err := in.admin.DeleteServer(ctx, entry.Server.ID); err != nil {
 				t.Error(err)
 			}
@@ -294,7 +297,7 @@ func checkMaybeSaved(t *testing.T, in *instance, side partnerSide) {
 func removePartner(t *testing.T, in *instance, side partnerSide) {
 	t.Helper()
 	err := in.admin.DeleteOrganisation(ctx, side.org.UUID)
-	wantKind(t, err, ErrValidation)
+	wantKind(t, err, misp.ErrValidation)
 
 	if err := in.admin.DeleteServer(ctx, side.serverID); err != nil {
 		t.Error(err)
@@ -317,9 +320,9 @@ func removePartner(t *testing.T, in *instance, side partnerSide) {
 		t.Errorf("%d servers left, %v", len(entries), err)
 	}
 	err = in.admin.DeleteServer(ctx, side.serverID)
-	wantKind(t, err, ErrNotFound)
-	_, err = newTestClient(t, in.url, func(c *Config) { c.Key = side.key }).Version(ctx)
-	wantKind(t, err, ErrAuth)
+	wantKind(t, err, misp.ErrNotFound)
+	_, err = simClient(t, in.url, func(c *misp.Config) { c.Key = side.key }).Version(ctx)
+	wantKind(t, err, misp.ErrAuth)
 }
 
 func TestSimulatorTLSPinning(t *testing.T) {
@@ -327,26 +330,66 @@ func TestSimulatorTLSPinning(t *testing.T) {
 	if !strings.HasPrefix(in.url, "https://") {
 		t.Fatalf("simulator URL %s is not https", in.url)
 	}
-	_, err := newTestClient(t, in.url, func(c *Config) { c.Key = in.sim.AdminKey() }).Version(ctx)
-	if !errors.Is(err, ErrTLSUnknownAuthority) {
+	_, err := simClient(t, in.url, func(c *misp.Config) { c.Key = in.sim.AdminKey() }).Version(ctx)
+	if !errors.Is(err, misp.ErrTLSUnknownAuthority) {
 		t.Errorf("unpinned: %v, want ErrTLSUnknownAuthority", err)
 	}
 
-	info, err := ProbeTLS(ctx, in.url, "")
+	info, err := misp.ProbeTLS(ctx, in.url, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(info.ChainPEM) != string(in.sim.CertPEM()) {
 		t.Error("probed chain differs from the simulator's certificate")
 	}
-	pinned := newTestClient(t, in.url, func(c *Config) {
+	pinned := simClient(t, in.url, func(c *misp.Config) {
 		c.Key = in.sim.AdminKey()
 		c.PinSHA256 = info.SHA256
 	})
 	if _, err := pinned.Me(ctx); err != nil {
 		t.Errorf("pinned: %v", err)
 	}
-	if _, err := EncodeSubmittedCert(info.ChainPEM); err != nil {
+	if _, err := misp.EncodeSubmittedCert(info.ChainPEM); err != nil {
 		t.Errorf("probed certificate cannot be uploaded: %v", err)
 	}
+}
+
+// The simulator tests live in package misp_test so that the simulator may
+// import this package without an import cycle. They therefore have their
+// own small helpers.
+
+var ctx = context.Background()
+
+// simClient builds a client for a simulator; options may change the
+// config before misp.New.
+func simClient(t *testing.T, url string, options ...func(*misp.Config)) *misp.Client {
+	t.Helper()
+	cfg := misp.Config{URL: url, Timeout: 10 * time.Second, RetryBackoff: time.Millisecond}
+	for _, option := range options {
+		option(&cfg)
+	}
+	c, err := misp.New(cfg)
+	if err != nil {
+		t.Fatalf("misp.New: %v", err)
+	}
+	return c
+}
+
+// wantKind checks that err is an *misp.Error matching the sentinel and,
+// when fields are given, that its Fields name each of them.
+func wantKind(t *testing.T, err error, sentinel error, fields ...string) *misp.Error {
+	t.Helper()
+	var e *misp.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %T (%v) is not a *misp.Error", err, err)
+	}
+	if !errors.Is(err, sentinel) {
+		t.Errorf("kind = %v (%v), want %v", e.Kind, err, sentinel)
+	}
+	for _, field := range fields {
+		if len(e.Fields[field]) == 0 {
+			t.Errorf("Fields lacks %q: %q", field, e.Fields)
+		}
+	}
+	return e
 }
