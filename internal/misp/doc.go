@@ -30,7 +30,7 @@
 //
 // # Errors
 //
-// Every call that fails after it was sent returns an *Error; invalid
+// Every call that fails after it was sent returns an *Error. Invalid
 // arguments, such as an empty organisation name, fail before sending with
 // a plain error. The Kind of an *Error names the failure and matches one
 // sentinel with errors.Is: ErrAuth (key rejected, or a
