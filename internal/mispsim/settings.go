@@ -8,8 +8,9 @@ import (
 )
 
 // settingInfo is the static part of a MISP setting as getSetting shows it.
-// The texts of MISP.baseurl and MISP.uuid are the ones MISP 2.5.1 sent;
-// the others follow MISP's settings table.
+// The texts of MISP.baseurl and MISP.uuid are the ones MISP 2.5.1 sent.
+// NOTE: the texts of the other settings are the simulator's approximation
+// of MISP's; no recording shows them.
 type settingInfo struct {
 	level        int
 	description  string
