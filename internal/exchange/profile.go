@@ -86,7 +86,11 @@ func PrepareProfile(p Profile) (Profile, error) {
 	if err := validateIdentity(p, false); err != nil {
 		return p, err
 	}
-	return fitProfile(p)
+	p, err = fitProfile(p)
+	if err != nil {
+		return p, err
+	}
+	return p, validateProfile(p, false)
 }
 
 // fitProfile shortens free-text fields until the encoded profile fits

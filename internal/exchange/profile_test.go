@@ -141,6 +141,7 @@ func TestPrepareProfileRejectsInvalidFields(t *testing.T) {
 		{"SyncEmail", func(p *Profile) { p.SyncEmail = "Sync <sync@example.org>" }},
 		{"SyncEmail", func(p *Profile) { p.SyncEmail = strings.Repeat("e", MaxSyncEmailLen) + "@x.org" }},
 		{"MISPVersion", func(p *Profile) { p.MISPVersion = "2.5 beta" }},
+		{"TLSPin", func(p *Profile) { p.TLSPin = make([]byte, 20) }},
 	}
 	for _, c := range cases {
 		p := initiatorProfile()

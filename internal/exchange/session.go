@@ -38,7 +38,7 @@ func (c *conversation) checkUsable() error {
 	return c.aborted
 }
 
-// abort ends the session for good: every later call returns err.
+// abort ends the session for good, so every later call returns err.
 func (c *conversation) abort(err error) error {
 	c.aborted = err
 	return c.checkUsable()
