@@ -32,17 +32,17 @@ func (p *Partnership) Created(kind Kind) (*Object, *Bump) {
 }
 
 // Current returns the newest live entry for kind (created, reused or
-// updated) across the partner's bumps, for removal and verification.
+// updated, with an id) across the partner's bumps, for removal and
+// verification. An entry that a rollback removed is skipped, so an older
+// bump's object still counts.
 func (p *Partnership) Current(kind Kind) *Object {
 	for i := len(p.Bumps) - 1; i >= 0; i-- {
 		o := p.Bumps[i].Object(kind)
-		if o == nil {
+		if o == nil || o.ID == 0 {
 			continue
 		}
-		if o.State == StateRemoved {
-			return nil
-		}
-		if o.ID != 0 {
+		switch o.State {
+		case StateCreated, StateReused, StateUpdated:
 			return o
 		}
 	}

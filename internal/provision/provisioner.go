@@ -1,0 +1,91 @@
+package provision
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/mispbump/mispbump/internal/history"
+	"github.com/mispbump/mispbump/internal/misp"
+)
+
+// Default bounds for waiting on the partner during verification.
+const (
+	DefaultVerifyWait   = 3 * time.Minute
+	DefaultVerifyPeriod = 2 * time.Second
+)
+
+// Provisioner applies plans on one MISP and records them in a history.
+// Client and Store are required; the other fields have defaults.
+type Provisioner struct {
+	Client *misp.Client
+	Store  *history.Store
+
+	// Logger receives one line per step; nil discards them. Keys never
+	// reach it.
+	Logger *slog.Logger
+	// Now returns the time for history entries; nil means time.Now.
+	Now func() time.Time
+	// Progress, when set, is told when each step starts and ends, for
+	// the app's per-step display.
+	Progress func(Event)
+	// VerifyWait bounds how long Verify waits for the partner to
+	// confirm; zero means DefaultVerifyWait.
+	VerifyWait time.Duration
+	// VerifyPeriod is the first wait between connection tests, doubled
+	// up to 15 s; zero means DefaultVerifyPeriod.
+	VerifyPeriod time.Duration
+	// PartnerCA is a CA file for the app's own calls to partners (the
+	// reverse check); empty means the system roots plus the partner's
+	// pin.
+	PartnerCA string
+
+	// probe is misp.ProbeTLS; tests replace it.
+	probe func(ctx context.Context, url, caFile string) (misp.TLSInfo, error)
+}
+
+// Event reports the progress of one step.
+type Event struct {
+	Kind  history.Kind
+	Phase Phase
+	// Detail is a short text such as "created id 12".
+	Detail string
+	Err    error
+}
+
+// Phase is the state of a step in an Event.
+type Phase string
+
+// The phases of a step.
+const (
+	PhaseStarted Phase = "started"
+	PhaseDone    Phase = "done"
+	PhaseFailed  Phase = "failed"
+)
+
+func (pv *Provisioner) log() *slog.Logger {
+	if pv.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return pv.Logger
+}
+
+func (pv *Provisioner) now() time.Time {
+	if pv.Now == nil {
+		return time.Now()
+	}
+	return pv.Now()
+}
+
+func (pv *Provisioner) emit(e Event) {
+	if pv.Progress != nil {
+		pv.Progress(e)
+	}
+}
+
+func (pv *Provisioner) probeTLS(ctx context.Context, url string) (misp.TLSInfo, error) {
+	if pv.probe != nil {
+		return pv.probe(ctx, url, "")
+	}
+	return misp.ProbeTLS(ctx, url, "")
+}
