@@ -38,8 +38,8 @@ func (r *Reader) ladder(g grayImage) []step {
 }
 
 // runStep applies one step to g and returns the symbols found, in the
-// coordinates of g.
-func (r *Reader) runStep(s step, g grayImage) []Symbol {
+// coordinates of g, and the finder pattern candidates left unread.
+func (r *Reader) runStep(s step, g grayImage) ([]Symbol, int) {
 	img := g
 	if s.scale != 1 {
 		img = g.resized(int(math.Round(float64(g.w)*s.scale)), int(math.Round(float64(g.h)*s.scale)))
@@ -49,22 +49,23 @@ func (r *Reader) runStep(s step, g grayImage) []Symbol {
 	}
 
 	source := newSource(img)
-	var binarizer gozxing.Binarizer
+	var matrix *gozxing.BitMatrix
+	var err error
 	if s.global {
-		binarizer = gozxing.NewGlobalHistgramBinarizer(source)
+		matrix, err = gozxing.NewGlobalHistgramBinarizer(source).GetBlackMatrix()
 	} else {
-		binarizer = gozxing.NewHybridBinarizer(source)
+		matrix, err = hybridMatrix(img)
 	}
-	matrix, err := binarizer.GetBlackMatrix()
 	if err != nil {
-		return nil
+		return nil, 0
 	}
 
 	var results []result
+	leftover := 0
 	if s.pure {
 		results = pureDecode(source, matrix)
 	} else {
-		results = decodeMatrix(matrix, r.maxCodes)
+		results, leftover = decodeMatrix(matrix, r.maxCodes)
 	}
 
 	symbols := make([]Symbol, 0, len(results))
@@ -75,5 +76,5 @@ func (r *Reader) runStep(s step, g grayImage) []Symbol {
 		}
 		symbols = append(symbols, sym)
 	}
-	return symbols
+	return symbols, leftover
 }

@@ -75,19 +75,33 @@ func (r *Reader) Scan(img image.Image) []Symbol {
 	}
 
 	origin := img.Bounds().Min
+	var found []Symbol
 	for _, s := range r.ladder(g) {
-		found := r.runStep(s, g)
-		if len(found) == 0 {
-			continue
+		symbols, _ := r.runStep(s, g)
+		for _, sym := range symbols {
+			if !containsSymbol(found, sym.Text) && len(found) < r.maxCodes {
+				sym.Bounds = sym.Bounds.Add(origin)
+				found = append(found, sym)
+			}
 		}
-		for i := range found {
-			found[i].Bounds = found[i].Bounds.Add(origin)
+		// Stop at the first step that reads a code. A step on a shrunk
+		// copy hands over to the next one at full size, because smaller
+		// codes beside the one read may have vanished in the copy.
+		if len(found) > 0 && (s.scale >= 1 || len(found) == r.maxCodes) {
+			break
 		}
-		r.debug("codes found", "step", s.name, "codes", len(found), "elapsed", time.Since(start))
-		return found
 	}
-	r.debug("no code found", "elapsed", time.Since(start))
-	return nil
+	r.debug("scan done", "codes", len(found), "elapsed", time.Since(start))
+	return found
+}
+
+func containsSymbol(symbols []Symbol, text string) bool {
+	for _, s := range symbols {
+		if s.Text == text {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *Reader) debug(msg string, args ...any) {
@@ -109,15 +123,20 @@ type result struct {
 }
 
 // decodeMatrix finds and decodes every symbol in a black matrix. After
-// each symbol it erases the symbol from the matrix and searches again
-// while enough finder pattern candidates remain for another one, so
+// each symbol it erases the symbol from the matrix and searches again,
+// because the finder stops at the first three patterns it confirms, so
 // several codes side by side are all read.
-func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) []result {
+//
+// It also returns how many finder pattern candidates the last, failed
+// search saw: a few left over mean a code that this matrix does not
+// resolve, which a later ladder step may read.
+func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) ([]result, int) {
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
 	dec := decoder.NewDecoder()
 
 	var out []result
 	usedMulti := false
+	leftover := 0
 	for len(out) < maxCodes {
 		finder := detector.NewFinderPatternFinder(matrix, nil)
 		info, err := finder.Find(hints)
@@ -127,9 +146,10 @@ func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) []result {
 			res, ok = decodeCandidate(dec, matrix, info, hints)
 		}
 		if !ok {
+			leftover = len(finder.GetPossibleCenters())
 			// The best three candidates may mix patterns of two symbols,
 			// so try every triple the multi finder proposes, once.
-			if usedMulti || len(finder.GetPossibleCenters()) < 6 {
+			if usedMulti || leftover < 6 {
 				break
 			}
 			usedMulti = true
@@ -140,12 +160,9 @@ func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) []result {
 			break
 		}
 		out = append(out, res)
-		if confirmedOutside(finder.GetPossibleCenters(), out) < 3 {
-			break
-		}
 		eraseSymbol(matrix, res)
 	}
-	return out
+	return out, leftover
 }
 
 // decodeMulti decodes the candidates of the multi finder that are not in
@@ -169,28 +186,6 @@ func decodeMulti(dec *decoder.Decoder, matrix *gozxing.BitMatrix,
 		}
 	}
 	return out
-}
-
-// confirmedOutside counts finder pattern candidates seen at least twice
-// that lie outside every symbol decoded so far.
-func confirmedOutside(centers []*detector.FinderPattern, decoded []result) int {
-	n := 0
-	for _, c := range centers {
-		if c.GetCount() < 2 {
-			continue
-		}
-		inside := false
-		for _, r := range decoded {
-			if r.corners != nil && insideQuad(expandQuad(r.corners, r.moduleSize), c.GetX(), c.GetY()) {
-				inside = true
-				break
-			}
-		}
-		if !inside {
-			n++
-		}
-	}
-	return n
 }
 
 // decodeCandidate samples and decodes the symbol whose finder patterns

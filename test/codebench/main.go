@@ -63,29 +63,64 @@ func run(quick bool, seed int64, dir string, keep bool) error {
 	}
 	fmt.Fprintf(os.Stderr, "codebench: wrote %d images to %s in %v\n", len(w.samples), dir, time.Since(start).Round(time.Millisecond))
 
-	readers := []reader{
-		{"mispbump", runOurs},
-		{"gozxing plain", runPlain},
-		{"zxing-cpp", runZXingCpp},
-		{"ZBar", runZBar},
-	}
-	results := make(map[string][]outcome)
-	var names []string
-	for _, r := range readers {
-		t := time.Now()
-		out, err := r.run(w.samples)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "codebench: skipping %s: %v\n", r.name, err)
-			continue
-		}
-		fmt.Fprintf(os.Stderr, "codebench: %s read the corpus in %v\n", r.name, time.Since(t).Round(time.Millisecond))
-		results[r.name] = out
-		names = append(names, r.name)
-	}
-
+	names, results := readAll(w.samples)
 	fmt.Printf("Corpus: %d images, seed %d, quick %v; %s/%s, %d CPUs, %s.\n\n",
 		len(w.samples), seed, quick, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 	printReport(os.Stdout, w.samples, names, results)
 	printTransfer(os.Stdout, seed, quick)
 	return nil
+}
+
+// readAll gives every sample to every reader in turn and returns the
+// names of the readers that ran and their outcomes.
+func readAll(samples []sample) ([]string, map[string][]outcome) {
+	readers := []reader{
+		{"mispbump", startOurs},
+		{"gozxing plain", startPlain},
+		{"zxing-cpp", startZXingCpp},
+		{"ZBar", startZBar},
+	}
+
+	type running struct {
+		name string
+		read func(sample) (outcome, error)
+		stop func()
+	}
+	var active []running
+	for _, r := range readers {
+		read, stop, err := r.start()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "codebench: skipping %s: %v\n", r.name, err)
+			continue
+		}
+		active = append(active, running{r.name, read, stop})
+	}
+
+	results := make(map[string][]outcome)
+	failed := make(map[string]bool)
+	start := time.Now()
+	for _, s := range samples {
+		for _, r := range active {
+			if failed[r.name] {
+				continue
+			}
+			o, err := r.read(s)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "codebench: dropping %s: %v\n", r.name, err)
+				failed[r.name] = true
+				continue
+			}
+			results[r.name] = append(results[r.name], o)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "codebench: read the corpus in %v\n", time.Since(start).Round(time.Millisecond))
+
+	var names []string
+	for _, r := range active {
+		r.stop()
+		if !failed[r.name] {
+			names = append(names, r.name)
+		}
+	}
+	return names, results
 }

@@ -29,11 +29,15 @@ type outcome struct {
 	step  string // ours only: the ladder step that succeeded
 }
 
-// reader runs over the whole corpus and returns one outcome per sample,
-// or an error that says why it cannot run (a missing tool).
+// reader reads one sample at a time, so that the main loop can give each
+// image to every reader in turn and a change in machine load hits all
+// readers alike.
 type reader struct {
 	name string
-	run  func(samples []sample) ([]outcome, error)
+	// start prepares the reader, or says why it cannot run (a missing
+	// tool); it returns the function that reads one sample and one that
+	// releases what start took.
+	start func() (read func(sample) (outcome, error), stop func(), err error)
 }
 
 func loadImage(path string) (image.Image, error) {
@@ -49,92 +53,103 @@ func loadImage(path string) (image.Image, error) {
 	return img, nil
 }
 
-func runOurs(samples []sample) ([]outcome, error) {
+func noStop() {}
+
+func startOurs() (func(sample) (outcome, error), func(), error) {
 	r := codes.NewReader(codes.ReaderOptions{})
-	out := make([]outcome, len(samples))
-	for i, s := range samples {
+	read := func(s sample) (outcome, error) {
 		img, err := loadImage(s.path)
 		if err != nil {
-			return nil, err
+			return outcome{}, err
 		}
+		var o outcome
 		start := time.Now()
 		symbols := r.Scan(img)
-		out[i].ms = float64(time.Since(start).Microseconds()) / 1000
+		o.ms = float64(time.Since(start).Microseconds()) / 1000
 		for _, sym := range symbols {
-			out[i].texts = append(out[i].texts, sym.Text)
-			out[i].step = sym.Step
+			o.texts = append(o.texts, sym.Text)
+			o.step = sym.Step
 		}
+		return o, nil
 	}
-	return out, nil
+	return read, noStop, nil
 }
 
-// runPlain uses gozxing the way its README shows: one image, one reader,
-// no hints.
-func runPlain(samples []sample) ([]outcome, error) {
-	out := make([]outcome, len(samples))
-	for i, s := range samples {
+// startPlain uses gozxing the way its README shows: one image, one
+// reader, no hints.
+func startPlain() (func(sample) (outcome, error), func(), error) {
+	read := func(s sample) (outcome, error) {
 		img, err := loadImage(s.path)
 		if err != nil {
-			return nil, err
+			return outcome{}, err
 		}
+		var o outcome
 		start := time.Now()
 		bmp, err := gozxing.NewBinaryBitmapFromImage(img)
 		if err == nil {
 			if res, err := qrcode.NewQRCodeReader().Decode(bmp, nil); err == nil {
-				out[i].texts = []string{res.GetText()}
+				o.texts = []string{res.GetText()}
 			}
 		}
-		out[i].ms = float64(time.Since(start).Microseconds()) / 1000
+		o.ms = float64(time.Since(start).Microseconds()) / 1000
+		return o, nil
 	}
-	return out, nil
+	return read, noStop, nil
 }
 
 //go:embed zxingcpp.py
 var zxingScript string
 
-// runZXingCpp times zxing-cpp in process through its Python module, on
-// grayscale copies of the images.
-func runZXingCpp(samples []sample) ([]outcome, error) {
+// startZXingCpp runs zxing-cpp in one Python process through its module
+// and times read_barcodes alone, on grayscale copies of the images.
+func startZXingCpp() (func(sample) (outcome, error), func(), error) {
 	python := "/usr/bin/python3"
 	if err := exec.Command(python, "-c", "import zxingcpp, numpy").Run(); err != nil {
-		return nil, fmt.Errorf("python3 with the zxingcpp and numpy modules is missing "+
+		return nil, nil, fmt.Errorf("python3 with the zxingcpp and numpy modules is missing "+
 			"(Debian packages python3-zxing-cpp and python3-numpy): %w", err)
 	}
 
-	var input strings.Builder
-	for _, s := range samples {
+	cmd := exec.Command(python, "-c", zxingScript)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("start zxing-cpp script: %w", err)
+	}
+	lines := bufio.NewScanner(stdout)
+	lines.Buffer(nil, 1<<20)
+
+	read := func(s sample) (outcome, error) {
 		pgm, err := writePGM(s.path)
 		if err != nil {
-			return nil, err
+			return outcome{}, err
 		}
-		input.WriteString(pgm + "\n")
-	}
-
-	cmd := exec.Command(python, "-c", zxingScript)
-	cmd.Stdin = strings.NewReader(input.String())
-	cmd.Stderr = os.Stderr
-	stdout, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("run zxing-cpp script: %w", err)
-	}
-
-	out := make([]outcome, 0, len(samples))
-	scanner := bufio.NewScanner(strings.NewReader(string(stdout)))
-	scanner.Buffer(nil, 1<<20)
-	for scanner.Scan() {
+		if _, err := fmt.Fprintln(stdin, pgm); err != nil {
+			return outcome{}, fmt.Errorf("send image to zxing-cpp: %w", err)
+		}
+		if !lines.Scan() {
+			return outcome{}, fmt.Errorf("zxing-cpp script stopped: %v", lines.Err())
+		}
 		var line struct {
 			Texts []string `json:"texts"`
 			MS    float64  `json:"ms"`
 		}
-		if err := json.Unmarshal(scanner.Bytes(), &line); err != nil {
-			return nil, fmt.Errorf("parse zxing-cpp output: %w", err)
+		if err := json.Unmarshal(lines.Bytes(), &line); err != nil {
+			return outcome{}, fmt.Errorf("parse zxing-cpp output: %w", err)
 		}
-		out = append(out, outcome{texts: line.Texts, ms: line.MS})
+		return outcome{texts: line.Texts, ms: line.MS}, nil
 	}
-	if len(out) != len(samples) {
-		return nil, fmt.Errorf("zxing-cpp answered %d of %d images", len(out), len(samples))
+	stop := func() {
+		stdin.Close()
+		cmd.Wait()
 	}
-	return out, nil
+	return read, stop, nil
 }
 
 // writePGM stores a grayscale copy of an image beside it.
@@ -153,27 +168,28 @@ func writePGM(path string) (string, error) {
 	return pgm, os.WriteFile(pgm, data, 0o644)
 }
 
-// runZBar runs zbarimg once per image; its times include starting the
+// startZBar runs zbarimg once per image; its times include starting the
 // process and loading the file.
-func runZBar(samples []sample) ([]outcome, error) {
+func startZBar() (func(sample) (outcome, error), func(), error) {
 	if _, err := exec.LookPath("zbarimg"); err != nil {
-		return nil, fmt.Errorf("zbarimg is missing (Debian package zbar-tools): %w", err)
+		return nil, nil, fmt.Errorf("zbarimg is missing (Debian package zbar-tools): %w", err)
 	}
-	out := make([]outcome, len(samples))
-	for i, s := range samples {
+	read := func(s sample) (outcome, error) {
+		var o outcome
 		start := time.Now()
 		cmd := exec.Command("zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", s.path)
 		stdout, err := cmd.Output()
-		out[i].ms = float64(time.Since(start).Microseconds()) / 1000
+		o.ms = float64(time.Since(start).Microseconds()) / 1000
 		var exit *exec.ExitError
 		if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 4) {
-			return nil, fmt.Errorf("zbarimg %s: %w", s.path, err)
+			return outcome{}, fmt.Errorf("zbarimg %s: %w", s.path, err)
 		}
 		for _, line := range strings.Split(strings.TrimSpace(string(stdout)), "\n") {
 			if line != "" {
-				out[i].texts = append(out[i].texts, line)
+				o.texts = append(o.texts, line)
 			}
 		}
+		return o, nil
 	}
-	return out, nil
+	return read, noStop, nil
 }
