@@ -65,7 +65,8 @@ type Identity struct {
 }
 
 // Identity returns the instance uuid, the host organisation and
-// MISP.baseurl.
+// MISP.baseurl, which is empty before Start unless Options.BaseURL or the
+// setting was set.
 func (s *Sim) Identity() Identity {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -26,74 +26,25 @@ const (
 // never printed. It returns the exit code: 0 after a clean stop, 1 when
 // the simulator fails, 2 for invalid arguments.
 func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("sim", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mispbump sim --listen 127.0.0.1:PORT --data DIR [options]")
-		fmt.Fprintln(stderr, "Serves a simulated MISP 2.5.1; the admin key is written to DIR/admin.key.")
-		flags.PrintDefaults()
+	cfg, code := parseCommand(args, stderr)
+	if cfg == nil {
+		return code
 	}
-	listen := flags.String("listen", "127.0.0.1:8081",
-		"`address` to listen on, host:port; loopback only unless --allow-remote")
-	dataDir := flags.String("data", "",
-		"`directory` for the state, the admin key (admin.key) and certificates (required)")
-	orgName := flags.String("org-name", "",
-		"host organisation `name` on first start (default \"Example CERT\")")
-	orgUUID := flags.String("org-uuid", "",
-		"host organisation `uuid` on first start (default a random version 4 uuid)")
-	useTLS := flags.Bool("tls", false,
-		"serve HTTPS with a self-signed certificate for 127.0.0.1, ::1 and localhost, kept in the data directory")
-	baseURL := flags.String("baseurl", "",
-		"MISP.baseurl `URL` (default the URL the simulator serves on)")
-	seedOrgs := flags.Int("seed-orgs", 0,
-		"`number` of generated organisations to add on first start")
-	seedUsers := flags.Int("seed-users", 0, "`number` of generated users to add on first start")
-	allowRemote := flags.Bool("allow-remote", false,
-		"allow a --listen address that is not loopback")
-	logLevel := flags.String("log-level", "info", "log `level`: debug, info, warn or error")
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.level}))
+	cfg.opts.Logger = logger
 
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if flags.NArg() > 0 {
-		fmt.Fprintf(stderr, "mispbump sim: unexpected argument %q; see --help\n", flags.Arg(0))
-		return exitUsage
-	}
-	if *dataDir == "" {
-		fmt.Fprintln(stderr, "mispbump sim: missing --data DIR: the simulator keeps its state "+
-			"and admin key there")
-		return exitUsage
-	}
-	if err := checkListenAddress(*listen, *allowRemote); err != nil {
-		fmt.Fprintf(stderr, "mispbump sim: %v\n", err)
-		return exitUsage
-	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		fmt.Fprintf(stderr, "mispbump sim: invalid --log-level %q: use debug, info, warn or error\n",
-			*logLevel)
-		return exitUsage
-	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-
-	sim, err := New(Options{
-		DataDir: *dataDir, OrgName: *orgName, OrgUUID: *orgUUID, BaseURL: *baseURL,
-		TLS: *useTLS, SeedOrgs: *seedOrgs, SeedUsers: *seedUsers, Logger: logger,
-	})
+	sim, err := New(cfg.opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "mispbump sim: %v\n", err)
 		return exitFailure
 	}
-	url, err := sim.Start(*listen)
+	url, err := sim.Start(cfg.listen)
 	if err != nil {
 		fmt.Fprintf(stderr, "mispbump sim: %v\n", err)
 		_ = sim.Close()
 		return exitFailure
 	}
-	logger.Info("admin key written", "file", filepath.Join(*dataDir, adminKeyFileName))
+	logger.Info("admin key written", "file", filepath.Join(cfg.opts.DataDir, adminKeyFileName))
 	fmt.Fprintln(stdout, url)
 
 	<-ctx.Done()
@@ -102,6 +53,70 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// commandConfig is the parsed command line of `mispbump sim`.
+type commandConfig struct {
+	opts   Options
+	listen string
+	level  slog.Level
+}
+
+// parseCommand parses and checks the arguments. On failure it prints the
+// reason to stderr and returns nil with the exit code.
+func parseCommand(args []string, stderr io.Writer) (*commandConfig, int) {
+	cfg := &commandConfig{}
+	flags := flag.NewFlagSet("sim", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.Usage = func() {
+		fmt.Fprintln(stderr, "usage: mispbump sim --listen 127.0.0.1:PORT --data DIR [options]")
+		fmt.Fprintln(stderr, "Serves a simulated MISP 2.5.1; the admin key is written to DIR/admin.key.")
+		flags.PrintDefaults()
+	}
+	flags.StringVar(&cfg.listen, "listen", "127.0.0.1:8081",
+		"`address` to listen on, host:port; loopback only unless --allow-remote")
+	flags.StringVar(&cfg.opts.DataDir, "data", "",
+		"`directory` for the state, the admin key (admin.key) and certificates (required)")
+	flags.StringVar(&cfg.opts.OrgName, "org-name", "",
+		"host organisation `name` on first start (default \"Example CERT\")")
+	flags.StringVar(&cfg.opts.OrgUUID, "org-uuid", "",
+		"host organisation `uuid` on first start (default a random version 4 uuid)")
+	flags.BoolVar(&cfg.opts.TLS, "tls", false,
+		"serve HTTPS with a self-signed certificate for 127.0.0.1, ::1 and localhost, kept in the data directory")
+	flags.StringVar(&cfg.opts.BaseURL, "baseurl", "",
+		"MISP.baseurl `URL` (default the URL the simulator serves on)")
+	flags.IntVar(&cfg.opts.SeedOrgs, "seed-orgs", 0,
+		"`number` of generated organisations to add on first start")
+	flags.IntVar(&cfg.opts.SeedUsers, "seed-users", 0,
+		"`number` of generated users to add on first start")
+	allowRemote := flags.Bool("allow-remote", false, "allow a --listen address that is not loopback")
+	logLevel := flags.String("log-level", "info", "log `level`: debug, info, warn or error")
+
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, exitOK
+		}
+		return nil, exitUsage
+	}
+	switch {
+	case flags.NArg() > 0:
+		fmt.Fprintf(stderr, "mispbump sim: unexpected argument %q; see --help\n", flags.Arg(0))
+		return nil, exitUsage
+	case cfg.opts.DataDir == "":
+		fmt.Fprintln(stderr, "mispbump sim: missing --data DIR: the simulator keeps its state "+
+			"and admin key there")
+		return nil, exitUsage
+	}
+	if err := checkListenAddress(cfg.listen, *allowRemote); err != nil {
+		fmt.Fprintf(stderr, "mispbump sim: %v\n", err)
+		return nil, exitUsage
+	}
+	if err := cfg.level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "mispbump sim: invalid --log-level %q: use debug, info, warn or error\n",
+			*logLevel)
+		return nil, exitUsage
+	}
+	return cfg, exitOK
 }
 
 // checkListenAddress rejects addresses other than loopback unless allowed:

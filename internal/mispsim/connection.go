@@ -213,13 +213,7 @@ func (s *Sim) runConnectionTest(ctx context.Context, t syncTarget) object {
 
 	post := s.runPostTest(ctx, client, t)
 	if !info.PermSync {
-		code := 7
-		if info.PermSighting {
-			code = 8
-		}
-		return object{{"status", code}, {"info", json.RawMessage(raw)},
-			{"client_certificate", nil},
-			{"post", object{{"status", post}, {"content-encoding", nil}}}}
+		return notSyncUserResult(info.PermSighting, raw, post)
 	}
 
 	mismatch, newer := compareVersions(remote[1:])
@@ -237,6 +231,18 @@ func (s *Sim) runConnectionTest(ctx context.Context, t syncTarget) object {
 		{"response_encoding", nil}, {"request_encoding", requestEncoding},
 		{"client_certificate", nil}, {"uuid", uuid},
 	}
+}
+
+// notSyncUserResult is MISP's raw result for a partner key without
+// perm_sync: status 8 when it can still push sightings, else 7, with the
+// partner's getVersion output and the POST test as an object.
+func notSyncUserResult(permSighting bool, info json.RawMessage, post int) object {
+	code := 7
+	if permSighting {
+		code = 8
+	}
+	return object{{"status", code}, {"info", info}, {"client_certificate", nil},
+		{"post", object{{"status", post}, {"content-encoding", nil}}}}
 }
 
 // compareVersions compares the partner's major, minor and hotfix numbers

@@ -264,6 +264,18 @@ func (s *Sim) adminUsersAdd(c *call) {
 		return
 	}
 
+	u, shownKey := s.createUser(c, f, r, orgID, email)
+	if !c.commit(s) {
+		return
+	}
+	c.ok(object{{"User", userSavedObject(u, shownKey)}})
+}
+
+// createUser inserts a user with MISP's REST defaults (change_pw on, terms
+// not accepted) and returns it with the key to show once. In advanced mode
+// every REST user creation mints a new key, and a posted authkey only
+// lands in the unused legacy column.
+func (s *Sim) createUser(c *call, f fields, r role, orgID int, email string) (*user, string) {
 	t := now()
 	u := &user{
 		ID: s.st.next.User, OrgID: orgID, RoleID: r.ID, Email: email, InvitedBy: c.user.ID,
@@ -280,16 +292,11 @@ func (s *Sim) adminUsersAdd(c *call) {
 	}
 	s.st.insertUser(u)
 
-	// In advanced mode every REST user creation mints a new key and shows
-	// it once; a posted authkey only lands in the unused legacy column.
 	shownKey := u.LegacyAuthKey
 	if s.st.settings.AdvancedAuthKeys {
 		_, shownKey = s.st.newAuthKey(u.ID, ptr(""), t)
 	}
-	if !c.commit(s) {
-		return
-	}
-	c.ok(object{{"User", userSavedObject(u, shownKey)}})
+	return u, shownKey
 }
 
 func (s *Sim) adminUsersEdit(c *call) {
@@ -312,21 +319,8 @@ func (s *Sim) adminUsersEdit(c *call) {
 	if email, ok := f.str("email"); ok {
 		changed.Email = email
 	}
-	if f.has("role_id") {
-		roleID, _ := f.id("role_id")
-		r, ok := s.checkRole(c, roleID)
-		if !ok {
-			return
-		}
-		changed.RoleID = r.ID
-	}
-	if f.has("org_id") && c.siteAdmin() {
-		orgID, _ := f.id("org_id")
-		if s.st.orgs[orgID] == nil {
-			c.saveFail("Could not edit User", url, id, []string{"Invalid organisation"})
-			return
-		}
-		changed.OrgID = orgID
+	if !s.changeRoleAndOrg(c, f, &changed, url) {
+		return
 	}
 
 	var errs fieldErrors
@@ -354,6 +348,30 @@ func (s *Sim) adminUsersEdit(c *call) {
 		authkey = u.LegacyAuthKey
 	}
 	c.ok(object{{"User", userSavedObject(u, authkey)}})
+}
+
+// changeRoleAndOrg applies role_id and, for site admins, org_id from an
+// edit. It sends the error response and returns false when either is
+// invalid.
+func (s *Sim) changeRoleAndOrg(c *call, f fields, changed *user, url string) bool {
+	if f.has("role_id") {
+		roleID, _ := f.id("role_id")
+		r, ok := s.checkRole(c, roleID)
+		if !ok {
+			return false
+		}
+		changed.RoleID = r.ID
+	}
+	if f.has("org_id") && c.siteAdmin() {
+		orgID, _ := f.id("org_id")
+		if s.st.orgs[orgID] == nil {
+			id := idString(changed.ID)
+			c.saveFail("Could not edit User", url, id, []string{"Invalid organisation"})
+			return false
+		}
+		changed.OrgID = orgID
+	}
+	return true
 }
 
 // userDeleteModal is the confirmation dialog MISP 2.5.1 returns for GET and
