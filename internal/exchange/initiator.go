@@ -142,7 +142,8 @@ func (in *Initiator) readReply(msg []byte) (Profile, error) {
 
 // Offer seals the initiator's profile, the key of the sync user created
 // for the partner, and the nonce. Call it once, after ReadReply. The
-// profile goes through PrepareProfile first and Time is set to now.
+// profile goes through PrepareProfile first and Time is set to now. A
+// zero key tells the partner to keep the key it already has.
 func (in *Initiator) Offer(self Profile, key secret.Key) ([]byte, error) {
 	if in.state != initiatorReplyRead {
 		return nil, callOrder("Offer", "must follow a successful ReadReply and runs once")
@@ -150,7 +151,7 @@ func (in *Initiator) Offer(self Profile, key secret.Key) ([]byte, error) {
 	if err := in.checkUsable(); err != nil {
 		return nil, err
 	}
-	if err := checkKey(key); err != nil {
+	if err := checkSyncKey(key); err != nil {
 		return nil, fmt.Errorf("seal offer: own sync key: %w", err)
 	}
 	prepared, err := PrepareProfile(self)
@@ -177,8 +178,8 @@ func (in *Initiator) Offer(self Profile, key secret.Key) ([]byte, error) {
 	return clone(offer), nil
 }
 
-// ReadKey opens the key message and returns the partner's sync key. Call
-// it after Offer. On error nothing changes, so the admin can scan again.
+// ReadKey opens the key message and returns the partner's sync key, zero
+// when the partner asks us to keep the key we have. Call it after Offer. On error nothing changes, so the admin can scan again.
 func (in *Initiator) ReadKey(msg []byte) (secret.Key, error) {
 	key, err := in.readKey(msg)
 	in.logResult(StepKey, err)

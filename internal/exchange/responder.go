@@ -143,7 +143,7 @@ func (re *Responder) Reply(self Profile) ([]byte, error) {
 
 // ReadOffer opens the initiator's offer, checks that its nonce opens the
 // commitment of the hello, and returns the partner profile and the sync
-// key created for us. On error nothing changes, so the admin can scan
+// key created for us (zero when the partner asks us to keep ours). On error nothing changes, so the admin can scan
 // again. ErrCommitment is the exception, because it ends the session for
 // good.
 func (re *Responder) ReadOffer(msg []byte) (Profile, secret.Key, error) {
@@ -199,7 +199,8 @@ func (re *Responder) Code() (string, error) {
 }
 
 // KeyMessage seals the key of the sync user created for the partner. Call
-// it once, after ReadOffer.
+// it once, after ReadOffer. A zero key tells the partner to keep the key
+// it already has.
 func (re *Responder) KeyMessage(key secret.Key) ([]byte, error) {
 	if re.state != responderOfferRead {
 		return nil, callOrder("KeyMessage", "must follow a successful ReadOffer and runs once")
@@ -207,7 +208,7 @@ func (re *Responder) KeyMessage(key secret.Key) ([]byte, error) {
 	if err := re.checkUsable(); err != nil {
 		return nil, err
 	}
-	if err := checkKey(key); err != nil {
+	if err := checkSyncKey(key); err != nil {
 		return nil, fmt.Errorf("seal key message: own sync key: %w", err)
 	}
 	payload, err := encodeKey(re.opts.Now(), key)

@@ -181,7 +181,7 @@ func decodeOffer(data []byte) (Profile, secret.Key, []byte, error) {
 			len(size), maxProfileSize, ErrInvalidProfile)
 	}
 	key := secret.New(w.Key)
-	if err := checkKey(key); err != nil {
+	if err := checkSyncKey(key); err != nil {
 		return Profile{}, secret.Key{}, nil, fmt.Errorf("partner sync key: %w", err)
 	}
 	if len(w.Nonce) != nonceSize {
@@ -206,10 +206,21 @@ func decodeKey(data []byte) (time.Time, secret.Key, error) {
 		return time.Time{}, secret.Key{}, malformed(StepKey, errors.New("the time is not plausible"))
 	}
 	key := secret.New(w.Key)
-	if err := checkKey(key); err != nil {
+	if err := checkSyncKey(key); err != nil {
 		return time.Time{}, secret.Key{}, fmt.Errorf("partner sync key: %w", err)
 	}
 	return time.Unix(int64(w.Time), 0).UTC(), key, nil
+}
+
+// checkSyncKey accepts the key a side sends in the offer or the key
+// message: a MISP key, or no key at all. No key means "keep the key you
+// already have": a repeated bump with the same partner, whose sync user
+// already exists, sends none so that nothing changes on either MISP.
+func checkSyncKey(key secret.Key) error {
+	if key.IsZero() {
+		return nil
+	}
+	return checkKey(key)
 }
 
 // checkKey accepts exactly 40 ASCII letters and digits, the form of every

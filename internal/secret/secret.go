@@ -17,31 +17,47 @@ import (
 // Redacted is what a Key prints in place of its value.
 const Redacted = "[redacted]"
 
-// Key is a credential such as a MISP API key. The zero value is an empty key.
+// Key is a credential such as a MISP API key. The zero value is an empty
+// key. Compare keys with Equal, not ==.
+//
+// The clear text sits behind a pointer because fmt cannot call the
+// printing methods of a struct field that is not exported: it prints such
+// a field by reflection, and for a pointer at that depth it prints only
+// the address.
 type Key struct {
+	box *box
+}
+
+type box struct {
 	value string
 }
 
 // New wraps a clear-text credential.
 func New(value string) Key {
-	return Key{value: value}
+	if value == "" {
+		return Key{}
+	}
+	return Key{box: &box{value: value}}
 }
 
 // Reveal returns the clear text. Call it only where the value leaves the
 // process on purpose: an Authorization header, a sealed message, the OS
 // keyring.
 func (k Key) Reveal() string {
-	return k.value
+	if k.box == nil {
+		return ""
+	}
+	return k.box.value
 }
 
 // IsZero reports whether the key is empty.
 func (k Key) IsZero() bool {
-	return k.value == ""
+	return k.Reveal() == ""
 }
 
 // Equal compares two keys in constant time.
 func (k Key) Equal(other Key) bool {
-	return subtle.ConstantTimeCompare([]byte(k.value), []byte(other.value)) == 1
+	return subtle.ConstantTimeCompare([]byte(k.Reveal()), []byte(other.Reveal())) == 1
 }
 
 // Hint returns the first and last four characters of a key of 40
@@ -49,10 +65,11 @@ func (k Key) Equal(other Key) bool {
 // list (authkey_start, authkey_end), so an admin can tell keys apart.
 // Shorter keys return only the placeholder.
 func (k Key) Hint() string {
-	if len(k.value) < 40 {
+	value := k.Reveal()
+	if len(value) < 40 {
 		return Redacted
 	}
-	return k.value[:4] + "…" + k.value[len(k.value)-4:]
+	return value[:4] + "…" + value[len(value)-4:]
 }
 
 // String implements fmt.Stringer with the placeholder.

@@ -19,17 +19,26 @@ func TestKeyNeverPrints(t *testing.T) {
 		Key  Key
 		Ptr  *Key
 	}{"partner", k, &k}
+	hidden := struct {
+		name string
+		key  Key
+		ptr  *Key
+	}{"partner", k, &k}
 
 	outputs := map[string]string{
-		"%v":      fmt.Sprintf("%v", k),
-		"%s":      fmt.Sprintf("%s", k),
-		"%q":      fmt.Sprintf("%q", k),
-		"%x":      fmt.Sprintf("%x", k),
-		"%#v":     fmt.Sprintf("%#v", k),
-		"%+v":     fmt.Sprintf("%+v", holder),
-		"struct":  fmt.Sprintf("%v", holder),
-		"error":   fmt.Errorf("add key %v: %w", k, errors.New("boom")).Error(),
-		"println": fmt.Sprintln(k, &k),
+		"%v":             fmt.Sprintf("%v", k),
+		"%s":             fmt.Sprintf("%s", k),
+		"%q":             fmt.Sprintf("%q", k),
+		"%x":             fmt.Sprintf("%x", k),
+		"%#v":            fmt.Sprintf("%#v", k),
+		"%+v":            fmt.Sprintf("%+v", holder),
+		"struct":         fmt.Sprintf("%v", holder),
+		"error":          fmt.Errorf("add key %v: %w", k, errors.New("boom")).Error(),
+		"println":        fmt.Sprintln(k, &k),
+		"unexported %v":  fmt.Sprintf("%v", hidden),
+		"unexported %+v": fmt.Sprintf("%+v", hidden),
+		"unexported %#v": fmt.Sprintf("%#v", hidden),
+		"unexported ptr": fmt.Sprintf("%+v", &hidden),
 	}
 	js, err := json.Marshal(holder)
 	if err != nil {
@@ -45,6 +54,9 @@ func TestKeyNeverPrints(t *testing.T) {
 	for name, out := range outputs {
 		if strings.Contains(out, clear) || strings.Contains(out, clear[:10]) {
 			t.Errorf("%s output contains the key: %s", name, out)
+		}
+		if strings.HasPrefix(name, "unexported") {
+			continue
 		}
 		if !strings.Contains(out, Redacted) {
 			t.Errorf("%s output lacks the placeholder: %s", name, out)
