@@ -104,7 +104,10 @@ type server struct {
 type settings struct {
 	// BaseURL is MISP.baseurl when set explicitly; empty means the URL the
 	// simulator serves on.
-	BaseURL          string `json:"baseurl"`
+	BaseURL string `json:"baseurl"`
+	// BaseURLCleared records that an admin emptied MISP.baseurl, which
+	// then reads back empty, as on a MISP where it was never set.
+	BaseURLCleared   bool   `json:"baseurl_cleared,omitempty"`
 	ExternalBaseURL  string `json:"external_baseurl"`
 	InstanceUUID     string `json:"uuid"`
 	HostOrgID        int    `json:"host_org_id"`

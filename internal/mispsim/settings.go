@@ -70,6 +70,9 @@ func (s *Sim) settingValue(name string, r *http.Request) any {
 	set := s.st.settings
 	switch name {
 	case "MISP.baseurl":
+		if set.BaseURLCleared {
+			return ""
+		}
 		return s.baseURL(r)
 	case "MISP.external_baseurl":
 		return set.ExternalBaseURL
@@ -192,7 +195,7 @@ func (s *Sim) applySetting(name string, value any) string {
 			}
 		}
 		if name == "MISP.baseurl" {
-			set.BaseURL = text
+			set.BaseURL, set.BaseURLCleared = text, text == ""
 		} else {
 			set.ExternalBaseURL = text
 		}

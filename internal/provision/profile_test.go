@@ -56,13 +56,19 @@ func TestProfileOfHealthyMISP(t *testing.T) {
 
 func TestProfileWarnings(t *testing.T) {
 	a, _ := twoSides(t)
+	setSetting(t, a, "MISP.baseurl", "")
 	setSetting(t, a, "MISP.live", false)
 	p, err := Fetch(context.Background(), a.client, FetchOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !hasWarning(p, "not-live") {
-		t.Errorf("no not-live warning in %+v", p.Warnings)
+	for _, code := range []string{"no-baseurl", "not-live"} {
+		if !hasWarning(p, code) {
+			t.Errorf("no %s warning in %+v", code, p.Warnings)
+		}
+	}
+	if p.AdvertisedURL() != a.url {
+		t.Errorf("advertised URL without a baseurl %q, want the app's %q", p.AdvertisedURL(), a.url)
 	}
 
 	setSetting(t, a, "MISP.baseurl", "https://misp.example.org")
