@@ -66,14 +66,22 @@ func parseText(s string) (kind, []byte, error) {
 	}
 
 	var firstErr error
-	for _, candidate := range unwrapCandidates(payload) {
-		k, content, err := parsePayload(candidate)
-		if err == nil {
-			return k, content, nil
-		}
-		if firstErr == nil {
+	var k kind
+	var content []byte
+	found := unwrap(payload, func(candidate string) bool {
+		var err error
+		k, content, err = parsePayload(candidate)
+		if err != nil && firstErr == nil {
 			firstErr = err
 		}
+		return err == nil
+	})
+	if found {
+		return k, content, nil
+	}
+	if firstErr == nil {
+		firstErr = fmt.Errorf("%w: the text is not valid Base45 however its line breaks "+
+			"are joined; copy the whole text again", ErrDamaged)
 	}
 	return 0, nil, firstErr
 }
@@ -107,89 +115,90 @@ func parsePayload(payload string) (kind, []byte, error) {
 	return openBody(raw)
 }
 
-// maxUnwrapCandidates bounds the join combinations that unwrapCandidates
-// tries, so a text broken into many lines costs milliseconds, not seconds.
-const maxUnwrapCandidates = 2187
+// maxUnwrapSteps bounds the join choices that unwrap explores, so that
+// no text costs more than milliseconds.
+const maxUnwrapSteps = 20000
 
-// unwrapCandidates returns the payload joined across its line breaks in
-// each plausible way: the break was inserted (join directly) or replaced
-// a space (join with one space), with whitespace next to the break either
-// kept or dropped. The checksum later picks the right one.
-func unwrapCandidates(payload string) []string {
+// unwrap passes the payload, joined across its line breaks, to try until
+// try returns true, and reports whether it did. Each break may have been
+// inserted (join directly) or may have replaced a space (join with one
+// space), with whitespace beside it kept or dropped. A depth-first
+// search drops a choice as soon as a complete three-character group
+// exceeds what Base45 allows, and a wrong choice shifts the groups that
+// follow, so wrong branches die within a few groups and the checksum in
+// try picks among the few that survive.
+func unwrap(payload string, try func(string) bool) bool {
 	payload = strings.ReplaceAll(payload, "\r", "")
 	lines := strings.Split(payload, "\n")
 	if len(lines) == 1 {
-		return lines
+		return try(payload)
 	}
 
-	joints := len(lines) - 1
-	total := 1
-	for i := 0; i < joints && total <= maxUnwrapCandidates; i++ {
-		total *= 3
-	}
-	if total > maxUnwrapCandidates {
-		// NOTE: with this many breaks only uniform joins are tried, which
-		// covers programs that wrap every line the same way.
-		return uniformJoins(lines)
-	}
-
-	candidates := []string{lines[0]}
-	for i := 1; i < len(lines); i++ {
-		next := make([]string, 0, len(candidates)*3)
-		for _, c := range candidates {
-			for _, joined := range joinOptions(c, lines[i]) {
-				next = append(next, joined)
+	steps := 0
+	var search func(prefix string, checked, next int) bool
+	search = func(prefix string, checked, next int) bool {
+		if next == len(lines) {
+			return try(prefix)
+		}
+		// Joining may drop trailing whitespace of the prefix, so recheck
+		// the groups that whitespace was part of.
+		stable := min(checked, len(strings.TrimRight(prefix, " \t"))/3*3)
+		for _, joined := range joinOptions(prefix, lines[next]) {
+			steps++
+			if steps > maxUnwrapSteps {
+				return false
+			}
+			valid, upTo := validGroups(joined, stable)
+			if valid && search(joined, upTo, next+1) {
+				return true
 			}
 		}
-		candidates = next
+		return false
 	}
-	return dedupe(candidates)
+	return search(lines[0], 0, 1)
 }
 
-// joinOptions returns the three ways to join left and right across one
-// line break.
+// joinOptions returns the distinct ways to join left and right across
+// one line break.
 func joinOptions(left, right string) []string {
 	l := strings.TrimRight(left, " \t")
 	r := strings.TrimLeft(right, " \t")
-	return []string{left + right, l + r, l + " " + r}
-}
-
-func uniformJoins(lines []string) []string {
-	trimmed := make([]string, len(lines))
-	for i, line := range lines {
-		trimmed[i] = strings.Trim(line, " \t")
+	options := []string{l + r, l + " " + r, left + right}
+	if options[2] == options[0] || options[2] == options[1] {
+		options = options[:2]
 	}
-	return dedupe([]string{
-		strings.Join(lines, ""),
-		strings.Join(trimmed, ""),
-		strings.Join(trimmed, " "),
-	})
+	return options
 }
 
-func dedupe(items []string) []string {
-	seen := make(map[string]bool, len(items))
-	out := items[:0]
-	for _, item := range items {
-		if !seen[item] {
-			seen[item] = true
-			out = append(out, item)
+// validGroups checks the complete three-character groups of s from
+// offset from on and returns where the checked part ends.
+func validGroups(s string, from int) (bool, int) {
+	end := len(s) / 3 * 3
+	for i := from; i < end; i += 3 {
+		a, b, c := base45Values[s[i]], base45Values[s[i+1]], base45Values[s[i+2]]
+		if a < 0 || b < 0 || c < 0 || int(a)+int(b)*45+int(c)*2025 > 0xFFFF {
+			return false, i
 		}
 	}
-	return out
+	return true, max(end, from)
 }
 
 // SplitTexts splits pasted or stored text into the texts of single codes:
 // each line that starts with the mispbump prefix begins a new text, and
-// other lines continue the text before them, because mail and chat
-// programs wrap long lines. Text before the first prefix is dropped.
+// the lines after it continue that text, because mail and chat programs
+// wrap long lines, until a blank line. Other text is dropped.
 func SplitTexts(s string) []string {
 	var texts []string
+	open := false
 	for _, line := range strings.Split(s, "\n") {
 		trimmed := strings.ToUpper(strings.TrimSpace(line))
 		switch {
 		case strings.HasPrefix(trimmed, textName):
 			texts = append(texts, line)
-		case len(texts) > 0 && trimmed != "":
+			open = true
+		case trimmed == "":
+			open = false
+		case open:
 			texts[len(texts)-1] += "\n" + line
 		}
 	}
