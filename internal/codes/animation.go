@@ -5,9 +5,9 @@ import (
 	"image"
 )
 
-// Default animation settings. Version 10 at level M holds about 190 bytes
-// of message per frame, so the largest handshake message (about 1,500
-// bytes) needs 8 frames, a loop of about one second at 8 frames per
+// Default animation settings. A version 10 frame at level M carries up to
+// 187 bytes of message, so the largest handshake message (about 1,500
+// bytes) needs 9 frames, a loop of about one second at 9 frames per
 // second.
 const (
 	DefaultFrameVersion = 10
@@ -65,7 +65,7 @@ func NewAnimation(msg []byte, opts AnimationOptions) (*Animation, error) {
 
 	blockMax := frameBlockCapacity(maxVersion, level)
 	if blockMax < 1 {
-		return nil, fmt.Errorf("a version %d frame at level %v holds no data, raise the "+
+		return nil, fmt.Errorf("a version %d frame at level %v has no room for data, raise the "+
 			"frame version", maxVersion, level)
 	}
 
@@ -105,8 +105,8 @@ func (a *Animation) ID() MessageID {
 	return a.id
 }
 
-// Frames returns K, the number of frames in one loop of the message's own
-// blocks: the least a scanner needs.
+// Frames returns K, the number of frames that carry the message's own
+// blocks, which is the minimum a scanner needs.
 func (a *Animation) Frames() int {
 	return len(a.blocks)
 }

@@ -45,10 +45,11 @@ const (
 )
 
 // hybridMatrix binarizes g with the algorithm of ZXing's hybrid
-// binarizer (a threshold per 8×8 block from the mean black point of the
-// 5×5 blocks around it), written over flat slices because gozxing's
-// version spends most of a large frame's time in per-pixel calls. Images
-// too small for blocks use the global histogram binarizer.
+// binarizer: a threshold per 8×8 block from the mean black point of the
+// 5×5 blocks around it. It works over flat slices because gozxing's
+// version spends most of a large frame's time in per-pixel calls, and it
+// returns the same matrix. Images too small for blocks use the global
+// histogram binarizer.
 func hybridMatrix(g grayImage) (*gozxing.BitMatrix, error) {
 	if g.w < minHybridSide || g.h < minHybridSide {
 		return gozxing.NewGlobalHistgramBinarizer(newSource(g)).GetBlackMatrix()

@@ -5,7 +5,7 @@ import (
 	"sync"
 )
 
-// Kind tells a static code from one frame of an animated code.
+// Kind is the kind of a code: static, or one frame of an animated code.
 type Kind int
 
 // Kinds of code.
@@ -48,7 +48,7 @@ func (p Progress) String() string {
 }
 
 // Limits that keep a Collector small however many foreign or damaged
-// frames a scanner sees.
+// frames a scanner reads.
 const (
 	maxPending   = 8
 	maxCompleted = 16

@@ -296,3 +296,10 @@ func FuzzCollectorAdd(f *testing.F) {
 		}
 	})
 }
+
+func TestFrameBlockCapacityDefault(t *testing.T) {
+	// The documentation of DefaultFrameVersion quotes this figure.
+	if got := frameBlockCapacity(DefaultFrameVersion, DefaultFrameLevel); got != 187 {
+		t.Errorf("default frame carries %d bytes, the documentation says 187", got)
+	}
+}

@@ -50,11 +50,11 @@ func neighbourDimensions(dim int) []int {
 }
 
 // sampleCandidates passes module grids for one candidate symbol and
-// dimension to each until it returns true: the one perspective transform
-// that the usual detector builds, when withPlain is set, then, for
-// symbols with inner alignment patterns, a grid corrected piece by piece
-// with every alignment pattern found, which reads large symbols whose
-// single transform drifts.
+// dimension to each until it returns true. When withPlain is set, the
+// first grid comes from the one perspective transform that the usual
+// detector builds. For symbols with inner alignment patterns, the next
+// grid is corrected piece by piece with every alignment pattern found,
+// which reads large symbols whose single transform drifts.
 func sampleCandidates(matrix *gozxing.BitMatrix, c corners3, dim int, withPlain bool, each func(*gozxing.BitMatrix) bool) {
 	version, err := decoder.Version_GetProvisionalVersionForDimension(dim)
 	if err != nil {

@@ -11,7 +11,8 @@ type ECLevel int
 
 // The four QR error-correction levels, from the least to the most
 // redundancy: about 7, 15, 25 and 30 percent of the codewords can be
-// restored. The zero ECLevel means the default of whoever takes it.
+// restored. The zero ECLevel selects the default of the function or
+// option that takes it.
 const (
 	LevelL ECLevel = iota + 1
 	LevelM

@@ -65,8 +65,8 @@ func NewReader(opts ReaderOptions) *Reader {
 
 // Scan returns every QR code found in img, at most MaxCodes, or none.
 // It walks a ladder of steps, from the cheap ones that read most images
-// to slower ones for hard images, and stops at the first step that finds
-// a code; that step then searches the rest of the image for more codes.
+// to slower ones for hard images. The first step that finds a code also
+// searches the rest of the image for more, and Scan stops after it.
 func (r *Reader) Scan(img image.Image) []Symbol {
 	start := time.Now()
 	g := toGray(img)
@@ -189,9 +189,9 @@ func decodeMulti(dec *decoder.Decoder, matrix *gozxing.BitMatrix,
 }
 
 // decodeCandidate samples and decodes the symbol whose finder patterns
-// are info. It first lets gozxing's detector build its grid; when that
-// does not decode, it tries the neighbouring dimensions and the grid
-// corrected by every alignment pattern.
+// are info. It first lets gozxing's detector build its grid. When that
+// grid does not decode, it tries the neighbouring dimensions and the
+// grid corrected by every alignment pattern.
 func decodeCandidate(dec *decoder.Decoder, matrix *gozxing.BitMatrix, info *detector.FinderPatternInfo,
 	hints map[gozxing.DecodeHintType]interface{}) (result, bool) {
 
@@ -265,7 +265,7 @@ func containsText(results []result, text string) bool {
 }
 
 // eraseSymbol clears the symbol and its quiet zone from the matrix so the
-// next search sees only the other codes.
+// next search finds only the other codes.
 func eraseSymbol(matrix *gozxing.BitMatrix, res result) {
 	if res.corners == nil {
 		return

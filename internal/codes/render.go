@@ -10,18 +10,19 @@ import (
 )
 
 // QuietZone is the light margin around every rendered code, in modules.
-// The QR standard asks for 4.
+// ISO/IEC 18004 requires 4.
 const QuietZone = 4
 
-// comfortableVersion is the largest version that webcams and phones read
-// quickly from a screen. Static codes that fit it get the strongest error
-// correction that keeps them this small.
+// comfortableVersion is the largest version that webcams and phones
+// read quickly from a screen, an estimate with margin below the version
+// 15 or so where phone readers were seen to slow down. Static codes that
+// fit it get the strongest error correction that keeps them this small.
 const comfortableVersion = 10
 
 // staticLevel picks the error-correction level of a static code holding
-// chars characters: the highest level that keeps the symbol within
+// chars characters. It is the highest level that keeps the symbol within
 // comfortableVersion, or L when even L needs a larger symbol, because
-// there smaller modules hurt more than extra redundancy helps.
+// then smaller modules hurt more than extra redundancy helps.
 func staticLevel(chars int) ECLevel {
 	limit := max(comfortableVersion, minVersion(chars, LevelL))
 	for _, level := range []ECLevel{LevelH, LevelQ, LevelM} {

@@ -124,8 +124,8 @@ const maxUnwrapSteps = 20000
 // inserted (join directly) or may have replaced a space (join with one
 // space), with whitespace beside it kept or dropped. A depth-first
 // search drops a choice as soon as a complete three-character group
-// exceeds what Base45 allows, and a wrong choice shifts the groups that
-// follow, so wrong branches die within a few groups and the checksum in
+// exceeds what Base45 allows. A wrong choice shifts the groups that
+// follow, so wrong branches die within a few groups, and the checksum in
 // try picks among the few that survive.
 func unwrap(payload string, try func(string) bool) bool {
 	payload = strings.ReplaceAll(payload, "\r", "")
@@ -183,10 +183,10 @@ func validGroups(s string, from int) (bool, int) {
 	return true, max(end, from)
 }
 
-// SplitTexts splits pasted or stored text into the texts of single codes:
-// each line that starts with the mispbump prefix begins a new text, and
-// the lines after it continue that text, because mail and chat programs
-// wrap long lines, until a blank line. Other text is dropped.
+// SplitTexts splits pasted or stored text into the texts of single codes.
+// Each line that starts with the mispbump prefix begins a new text. The
+// lines after it continue that text until a blank line, because mail and
+// chat programs wrap long lines. Other text is dropped.
 func SplitTexts(s string) []string {
 	var texts []string
 	open := false

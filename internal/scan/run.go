@@ -75,7 +75,7 @@ func (l *loop) runLive(ctx context.Context, src Source) ([]byte, error) {
 				failed <- err
 				return
 			}
-			// Replace a frame that nobody decoded yet.
+			// Replace the frame that is still waiting for a decode.
 			select {
 			case <-latest:
 			default:

@@ -16,8 +16,8 @@ import (
 )
 
 // showOnX11 opens a borderless window at (x, y) on the X display and
-// draws img into it, so a screen capture sees a code the way it sees a
-// video call. The window closes with the returned function.
+// draws img into it, so a screen capture finds the code the way it would
+// in a video call. The window closes with the returned function.
 func showOnX11(t *testing.T, img *image.Gray, x, y int) func() {
 	t.Helper()
 	conn, err := xgb.NewConn()

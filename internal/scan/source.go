@@ -24,8 +24,8 @@ type Source interface {
 }
 
 // Recorded is implemented by sources whose frames are stored rather than
-// live. Run decodes every frame of a source whose Recorded returns true;
-// it treats other sources as live and drops frames that arrive while a
+// live. Run decodes every frame of a source whose Recorded returns true.
+// It treats other sources as live and drops frames that arrive while a
 // decode runs.
 type Recorded interface {
 	Recorded() bool

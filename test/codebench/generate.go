@@ -96,8 +96,8 @@ func generateClean(w *writer, cfg corpusConfig, c code) error {
 	return nil
 }
 
-// degradation turns a code into a degraded image and says whether to
-// store it as JPEG (quality above zero).
+// degradation turns a code into a degraded image and returns the JPEG
+// quality to store it at, or zero for PNG.
 type degradation struct {
 	name  string
 	apply func(c code, rng *rand.Rand) (img *image.Gray, quality int)

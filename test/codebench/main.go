@@ -1,11 +1,11 @@
 // Command codebench measures how well mispbump reads its QR codes.
 //
-// It writes a corpus of code images, deterministic from -seed: every
-// handshake message size as a static code and as an animated frame,
-// clean at 2 to 8 pixels per module and at non-integer scales, then
-// degraded (blur, noise, JPEG, perspective, rotation, low contrast,
-// uneven light, moiré, inversion, 4× oversize), and 1920×1080 frames of
-// a window holding codes. It then reads the same files with mispbump's
+// It writes a corpus of code images that depends only on -seed. Every
+// handshake message size appears as a static code and as an animated
+// frame, clean at 2 to 8 pixels per module and at non-integer scales.
+// The same codes appear degraded (blur, noise, JPEG, perspective,
+// rotation, low contrast, uneven light, moiré, inversion, 4× oversize),
+// and 1920×1080 frames show a window with codes in it. It then reads the same files with mispbump's
 // reader, with gozxing used plainly, with zxing-cpp and with ZBar, and
 // prints decode rates and median times as Markdown. A reference tool
 // that is missing is reported and skipped.

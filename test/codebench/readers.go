@@ -34,9 +34,9 @@ type outcome struct {
 // readers alike.
 type reader struct {
 	name string
-	// start prepares the reader, or says why it cannot run (a missing
-	// tool); it returns the function that reads one sample and one that
-	// releases what start took.
+	// start prepares the reader and returns the function that reads one
+	// sample and the one that releases what start took. Its error tells
+	// why the reader cannot run, such as a missing tool.
 	start func() (read func(sample) (outcome, error), stop func(), err error)
 }
 

@@ -97,7 +97,7 @@ func Noise(src *image.Gray, sigma float64, rng *rand.Rand) *image.Gray {
 func JPEG(src *image.Gray, quality int) *image.Gray {
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: quality}); err != nil {
-		panic(err) // encoding to memory fails only on invalid options
+		panic(err) // image/jpeg clamps the quality, and a bytes.Buffer does not fail
 	}
 	img, err := jpeg.Decode(&buf)
 	if err != nil {
@@ -126,7 +126,7 @@ func Lighting(src *image.Gray, dark float64) *image.Gray {
 
 // Moire multiplies the image by a screen-door pattern: a sinusoidal grid
 // of the given period in pixels and depth (0 to 1), which beats against
-// the module grid the way a camera sees the pixels of a screen.
+// the module grid the way a camera records the pixels of a screen.
 func Moire(src *image.Gray, period, depth, angle float64) *image.Gray {
 	sin, cos := math.Sincos(angle)
 	return mapPixels(src, func(x, y int, v float64) float64 {

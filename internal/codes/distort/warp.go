@@ -10,7 +10,7 @@ import (
 type Quad [4][2]float64
 
 // Warp draws src into a w×h image filled with background so that the
-// corners of src land on dst, as a camera sees a screen at an angle. It
+// corners of src land on dst, as a camera films a screen at an angle. It
 // samples with bilinear interpolation.
 func Warp(src *image.Gray, w, h int, dst Quad, background uint8) *image.Gray {
 	sw, sh := float64(src.Rect.Dx()), float64(src.Rect.Dy())

@@ -15,9 +15,9 @@ type Placement struct {
 
 // Window draws a w×h desktop with an application window on it: a
 // gradient background, a window with a title bar, buttons and lines of
-// fake text, and the placed images on top. It stands in for a screenshot
-// of the app, with the clutter (text, edges, icons) that can fool a
-// finder pattern search.
+// fake text, and the placed images on top. It imitates a screenshot of
+// the app, with the clutter (text, edges, icons) that can fool a finder
+// pattern search.
 func Window(w, h int, rng *rand.Rand, placements ...Placement) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
