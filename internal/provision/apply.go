@@ -136,7 +136,7 @@ func (pv *Provisioner) applyUser(ctx context.Context, b *history.Bump, plan *Pla
 	if view, found, err := pv.Client.FindUserByEmail(ctx, email); err != nil {
 		return 0, secret.Key{}, pv.fail(kind, "look up the sync user "+email, err)
 	} else if found {
-		id, err := pv.adoptUser(b, plan, view.User, orgID)
+		id, err := pv.adoptUser(b, plan, view.User, orgID, false)
 		return id, secret.Key{}, err
 	}
 	if err := pv.record(b, history.Object{Kind: kind, State: history.StateCreating, Natural: email}); err != nil {
@@ -146,12 +146,12 @@ func (pv *Provisioner) applyUser(ctx context.Context, b *history.Bump, plan *Pla
 	if err != nil {
 		if view, found, lookErr := pv.Client.FindUserByEmail(ctx, email); lookErr == nil && found {
 			pv.log().Info("sync user was saved although the create failed", "email", email, "err", err)
-			id, err := pv.adoptUser(b, plan, view.User, orgID)
+			id, err := pv.adoptUser(b, plan, view.User, orgID, false)
 			return id, secret.Key{}, err
 		}
 		return 0, secret.Key{}, pv.fail(kind, "create the sync user "+email, err)
 	}
-	id, err := pv.adoptUser(b, plan, user, orgID)
+	id, err := pv.adoptUser(b, plan, user, orgID, true)
 	if err != nil {
 		return 0, secret.Key{}, err
 	}
@@ -161,17 +161,28 @@ func (pv *Provisioner) applyUser(ctx context.Context, b *history.Bump, plan *Pla
 
 // adoptUser records a user this bump created, after checking that MISP
 // put it where it was asked to: an org admin's key, for example, makes
-// MISP silently create users in the org admin's own organisation.
-func (pv *Provisioner) adoptUser(b *history.Bump, plan *Plan, user misp.User, orgID misp.ID) (misp.ID, error) {
+// MISP silently create users in the org admin's own organisation. A
+// misplaced user that this call created is recorded, so that a rollback
+// deletes it; one that was only found by its e-mail is not, so that a
+// rollback never deletes someone else's user.
+func (pv *Provisioner) adoptUser(b *history.Bump, plan *Plan, user misp.User, orgID misp.ID, createdNow bool) (misp.ID, error) {
 	kind := history.KindUser
+	misplaced := user.OrgID != orgID || user.RoleID != plan.RoleID
+	if misplaced && createdNow {
+		o := history.Object{Kind: kind, State: history.StateCreated, ID: int64(user.ID), Natural: plan.Partner.SyncEmail}
+		if err := pv.record(b, o); err != nil {
+			return 0, pv.fail(kind, "record the sync user", err)
+		}
+	}
+	if misplaced {
+		err := fmt.Errorf("user %s (%s) is in organisation %s with role %s instead of organisation %s with role %s: "+
+			"if MISP just created it there, use a site admin's API key; otherwise ask the partner for another sync e-mail",
+			user.ID, user.Email, user.OrgID, user.RoleID, orgID, plan.RoleID)
+		return 0, pv.fail(kind, "check the sync user", err)
+	}
 	o := history.Object{Kind: kind, State: history.StateCreated, ID: int64(user.ID), Natural: plan.Partner.SyncEmail}
 	if err := pv.record(b, o); err != nil {
 		return 0, pv.fail(kind, "record the sync user", err)
-	}
-	if user.OrgID != orgID || user.RoleID != plan.RoleID {
-		err := fmt.Errorf("MISP created user %s in organisation %s with role %s instead of organisation %s with role %s: "+
-			"use a site admin's API key", user.ID, user.OrgID, user.RoleID, orgID, plan.RoleID)
-		return 0, pv.fail(kind, "check the sync user", err)
 	}
 	pv.succeed(kind, "created id "+user.ID.String())
 	return user.ID, nil
