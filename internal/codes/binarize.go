@@ -75,13 +75,7 @@ func hybridMatrix(g grayImage) (*gozxing.BitMatrix, error) {
 			threshold := byte(min(sum/25, 255))
 			word, shift := xoff>>5, uint(xoff&31)
 			for y := yoff; y < yoff+blockSize; y++ {
-				pix := g.pix[y*g.w+xoff : y*g.w+xoff+blockSize]
-				var mask uint32
-				for x, v := range pix {
-					if v <= threshold {
-						mask |= 1 << x
-					}
-				}
+				mask := darkMask(g.pix[y*g.w+xoff:y*g.w+xoff+blockSize], threshold)
 				// The clamped last block may straddle two words.
 				words := bits[y*rowWords : (y+1)*rowWords]
 				words[word] |= mask << shift
@@ -115,23 +109,23 @@ func blackPoints(g grayImage, subW, subH int) []int {
 		yoff := min(by<<blockPower, g.h-blockSize)
 		for bx := 0; bx < subW; bx++ {
 			xoff := min(bx<<blockPower, g.w-blockSize)
-			sum, lo, hi := 0, 255, 0
+			sum, lo, hi := 0, byte(255), byte(0)
 			for y := yoff; y < yoff+blockSize; y++ {
-				for _, v := range g.pix[y*g.w+xoff : y*g.w+xoff+blockSize] {
-					p := int(v)
-					sum += p
-					lo = min(lo, p)
-					hi = max(hi, p)
+				row := g.pix[y*g.w+xoff : y*g.w+xoff+blockSize : y*g.w+xoff+blockSize]
+				for _, v := range row {
+					sum += int(v)
+					lo = min(lo, v)
+					hi = max(hi, v)
 				}
 			}
 
 			average := sum >> (2 * blockPower)
-			if hi-lo <= minDynamicRange {
-				average = lo / 2
+			if int(hi)-int(lo) <= minDynamicRange {
+				average = int(lo) / 2
 				if by > 0 && bx > 0 {
 					neighbours := (points[(by-1)*subW+bx] + 2*points[by*subW+bx-1] +
 						points[(by-1)*subW+bx-1]) / 4
-					if lo < neighbours {
+					if int(lo) < neighbours {
 						average = neighbours
 					}
 				}
@@ -140,4 +134,18 @@ func blackPoints(g grayImage, subW, subH int) []int {
 		}
 	}
 	return points
+}
+
+// darkMask returns a bit for each of the 8 pixels at or below threshold,
+// the first pixel in the lowest bit.
+func darkMask(pix []byte, threshold byte) uint32 {
+	pix = pix[:blockSize:blockSize]
+	var mask uint32
+	for x := 0; x < blockSize; x++ {
+		// Branch-free: the sign bit of threshold-pixel is set when the
+		// pixel is darker than or equal to the threshold.
+		dark := (uint32(pix[x]) - uint32(threshold) - 1) >> 31
+		mask |= dark << x
+	}
+	return mask
 }

@@ -39,7 +39,9 @@ func (r *Reader) ladder(g grayImage) []step {
 
 // runStep applies one step to g and returns the symbols found, in the
 // coordinates of g, and the finder pattern candidates left unread.
-func (r *Reader) runStep(s step, g grayImage) ([]Symbol, int) {
+// Symbols in known, found by an earlier step, are erased first so the
+// step spends its time on the others.
+func (r *Reader) runStep(s step, g grayImage, known []Symbol) ([]Symbol, int) {
 	img := g
 	if s.scale != 1 {
 		img = g.resized(int(math.Round(float64(g.w)*s.scale)), int(math.Round(float64(g.h)*s.scale)))
@@ -58,6 +60,10 @@ func (r *Reader) runStep(s step, g grayImage) ([]Symbol, int) {
 	}
 	if err != nil {
 		return nil, 0
+	}
+
+	for _, sym := range known {
+		eraseRect(matrix, sym.Bounds, sym.moduleSize()*QuietZone, s.scale)
 	}
 
 	var results []result

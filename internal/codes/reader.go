@@ -37,7 +37,7 @@ type ReaderOptions struct {
 	MaxCodes int
 	// DownscaleAbove is the longest side in pixels above which Scan
 	// first tries a copy of the image shrunk to half size. Zero means
-	// 1280; a negative value turns the first try at half size off.
+	// 2048; a negative value turns the first try at half size off.
 	DownscaleAbove int
 	// Logger receives debug records of the steps tried; nil means none.
 	Logger *slog.Logger
@@ -58,7 +58,7 @@ func NewReader(opts ReaderOptions) *Reader {
 		r.maxCodes = 4
 	}
 	if r.downscaleAbove == 0 {
-		r.downscaleAbove = 1280
+		r.downscaleAbove = 2048
 	}
 	return r
 }
@@ -77,22 +77,44 @@ func (r *Reader) Scan(img image.Image) []Symbol {
 	origin := img.Bounds().Min
 	var found []Symbol
 	for _, s := range r.ladder(g) {
-		symbols, _ := r.runStep(s, g)
+		symbols, _ := r.runStep(s, g, found)
 		for _, sym := range symbols {
 			if !containsSymbol(found, sym.Text) && len(found) < r.maxCodes {
-				sym.Bounds = sym.Bounds.Add(origin)
 				found = append(found, sym)
 			}
 		}
+		if len(found) == 0 {
+			continue
+		}
 		// Stop at the first step that reads a code. A step on a shrunk
-		// copy hands over to the next one at full size, because smaller
-		// codes beside the one read may have vanished in the copy.
-		if len(found) > 0 && (s.scale >= 1 || len(found) == r.maxCodes) {
+		// copy whose codes have small modules there hands over to the
+		// next step at full size, because codes beside them with the same
+		// or smaller modules may have blurred away in the copy.
+		if s.scale >= 1 || len(found) == r.maxCodes || smallestModule(found)*s.scale >= 3 {
 			break
 		}
 	}
+	for i := range found {
+		found[i].Bounds = found[i].Bounds.Add(origin)
+	}
 	r.debug("scan done", "codes", len(found), "elapsed", time.Since(start))
 	return found
+}
+
+// moduleSize estimates the pixels per module of a symbol from its bounds.
+func (s Symbol) moduleSize() float64 {
+	if s.Version < 1 {
+		return 0
+	}
+	return float64(s.Bounds.Dx()) / float64(17+4*s.Version)
+}
+
+func smallestModule(symbols []Symbol) float64 {
+	smallest := math.Inf(1)
+	for _, s := range symbols {
+		smallest = math.Min(smallest, s.moduleSize())
+	}
+	return smallest
 }
 
 func containsSymbol(symbols []Symbol, text string) bool {
@@ -137,9 +159,17 @@ func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) ([]result, int) {
 	var out []result
 	usedMulti := false
 	leftover := 0
+	// Searches after the first code skip rows as gozxing does without
+	// TRY_HARDER, which takes a third of the time on large frames; a
+	// second code that small is read in a later frame or step.
+	quick := map[gozxing.DecodeHintType]interface{}{}
 	for len(out) < maxCodes {
 		finder := detector.NewFinderPatternFinder(matrix, nil)
-		info, err := finder.Find(hints)
+		findHints := hints
+		if len(out) > 0 {
+			findHints = quick
+		}
+		info, err := finder.Find(findHints)
 		var res result
 		ok := false
 		if err == nil {
@@ -147,9 +177,10 @@ func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) ([]result, int) {
 		}
 		if !ok {
 			leftover = len(finder.GetPossibleCenters())
-			// The best three candidates may mix patterns of two symbols,
-			// so try every triple the multi finder proposes, once.
-			if usedMulti || leftover < 6 {
+			// The finder stops scanning once it confirms three patterns,
+			// and those may belong to an unreadable symbol or mix two
+			// symbols, so try every triple the multi finder proposes, once.
+			if usedMulti || leftover < 3 {
 				break
 			}
 			usedMulti = true
@@ -280,6 +311,20 @@ func eraseSymbol(matrix *gozxing.BitMatrix, res result) {
 		}
 		from, to = max(from, 0), min(to, matrix.GetWidth()-1)
 		for x := from; x <= to; x++ {
+			matrix.Unset(x, y)
+		}
+	}
+}
+
+// eraseRect clears the rectangle r, grown by margin pixels and then
+// scaled by scale, from the matrix.
+func eraseRect(matrix *gozxing.BitMatrix, r image.Rectangle, margin, scale float64) {
+	x0 := max(0, int((float64(r.Min.X)-margin)*scale))
+	y0 := max(0, int((float64(r.Min.Y)-margin)*scale))
+	x1 := min(matrix.GetWidth(), int(math.Ceil((float64(r.Max.X)+margin)*scale)))
+	y1 := min(matrix.GetHeight(), int(math.Ceil((float64(r.Max.Y)+margin)*scale)))
+	for y := y0; y < y1; y++ {
+		for x := x0; x < x1; x++ {
 			matrix.Unset(x, y)
 		}
 	}
