@@ -73,7 +73,6 @@ func sampleCandidates(matrix *gozxing.BitMatrix, c corners3, dim int, withPlain 
 	}
 
 	if len(version.GetAlignmentPatternCenters()) >= 3 {
-		debugf("refined grid dim %d", dim)
 		if bits := sampleWithAlignment(matrix, transform, version, c.moduleSize); bits != nil {
 			each(bits)
 		}
@@ -142,12 +141,10 @@ func sampleWithAlignment(matrix *gozxing.BitMatrix, global *common.PerspectiveTr
 				continue
 			}
 			q := nodes[j*n+i]
-			debugf("node %d,%d predicted %.1f,%.1f", i, j, q[0], q[1])
 			if ap := findAlignmentNear(matrix, q[0], q[1], 3*moduleSize, moduleSize); ap != nil {
 				nodes[j*n+i] = [2]float64{ap.GetX(), ap.GetY()}
 				offsets[j*n+i] = [2]float64{ap.GetX() - p[0], ap.GetY() - p[1]}
 				found[j*n+i] = true
-				debugf("  found %.1f,%.1f", ap.GetX(), ap.GetY())
 			}
 		}
 	}
@@ -222,5 +219,3 @@ func cellSpan(centers []int, i, dim int) (int, int) {
 	}
 	return from, to
 }
-
-var debugf = func(string, ...any) {}
