@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,7 +16,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mispbump/mispbump/internal/atomicfile"
+	"github.com/mispbump/mispbump/internal/misp"
 	"github.com/mispbump/mispbump/internal/secret"
+	"github.com/mispbump/mispbump/internal/version"
 )
 
 // Config is the effective configuration of one mispbump instance.
@@ -47,7 +50,7 @@ type Config struct {
 	// File is the YAML file the settings were read from or will be saved
 	// to.
 	File string
-	// LogLevel is debug, info, warn or error. Default info.
+	// LogLevel is debug, info, warn or error. Default warn.
 	LogLevel string
 }
 
@@ -120,7 +123,7 @@ func setDefaults(v *viper.Viper) {
 	v.SetDefault(keyTimeout, "30s")
 	v.SetDefault(keyPull, true)
 	v.SetDefault(keyPush, true)
-	v.SetDefault(keyLogLevel, "info")
+	v.SetDefault(keyLogLevel, "warn")
 	v.SetDefault(keyDataDir, DefaultDataDir())
 }
 
@@ -263,4 +266,24 @@ func (c *Config) Save() error {
 		return fmt.Errorf("save configuration: %w", err)
 	}
 	return nil
+}
+
+// MISPClient builds the client for the configured MISP, or says which
+// setting is missing.
+func (c *Config) MISPClient(logger *slog.Logger) (*misp.Client, error) {
+	if c.MISPURL == "" {
+		return nil, errors.New("no MISP URL configured: pass --misp-url, set MISPBUMP_MISP_URL, or run 'mispbump login'")
+	}
+	if c.Key.IsZero() {
+		return nil, fmt.Errorf("no API key for %s: set MISPBUMP_MISP_KEY, pass --misp-key-file, or run 'mispbump login'", c.MISPURL)
+	}
+	return misp.New(misp.Config{
+		URL:       c.MISPURL,
+		Key:       c.Key,
+		CAFile:    c.CAFile,
+		PinSHA256: c.PinSHA256,
+		Timeout:   c.Timeout,
+		Logger:    logger,
+		UserAgent: version.UserAgent(),
+	})
 }

@@ -162,3 +162,7 @@ func ReadKeyFile(path string) (secret.Key, error) {
 	}
 	return secret.Key{}, fmt.Errorf("API key file %s is empty: put your MISP API key on its first line", path)
 }
+
+// KeyAlphabet is the set of characters a MISP API key is made of; keys
+// are exactly 40 of them.
+const KeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"

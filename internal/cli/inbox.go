@@ -1,0 +1,174 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif" // decoders for the partner's image files
+	_ "image/jpeg"
+	_ "image/png"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mispbump/mispbump/internal/codes"
+	"github.com/mispbump/mispbump/internal/exchange"
+	"github.com/mispbump/mispbump/internal/scan"
+)
+
+// inbox reads the partner's files from a directory and assembles the
+// messages they carry. Each file is read once, again only if it changes.
+type inbox struct {
+	dir       string
+	log       *slog.Logger
+	reader    *codes.Reader
+	collector *codes.Collector
+	seen      map[string]stamp
+	// reported holds messages already rejected, so an old message is
+	// explained once, not at every poll.
+	reported map[codes.MessageID]bool
+	dirErr   string
+}
+
+type stamp struct {
+	size    int64
+	modTime time.Time
+}
+
+// candidate is a complete message and the file that completed it.
+type candidate struct {
+	file    string
+	message []byte
+}
+
+func newInbox(dir string, log *slog.Logger) *inbox {
+	return &inbox{
+		dir: dir, log: log,
+		reader:    codes.NewReader(codes.ReaderOptions{}),
+		collector: codes.NewCollector(),
+		seen:      map[string]stamp{},
+		reported:  map[codes.MessageID]bool{},
+	}
+}
+
+// poll reads new or changed files and returns the messages they
+// completed, oldest file first.
+func (in *inbox) poll(out io.Writer) []candidate {
+	entries, err := os.ReadDir(in.dir)
+	if err != nil {
+		if msg := err.Error(); msg != in.dirErr {
+			fmt.Fprintf(out, "Cannot read %s yet: %v\n", in.dir, err)
+			in.dirErr = msg
+		}
+		return nil
+	}
+	in.dirErr = ""
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	var found []candidate
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") || !readableName(name) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		st := stamp{size: info.Size(), modTime: info.ModTime()}
+		if old, ok := in.seen[name]; ok && old == st {
+			continue
+		}
+		in.seen[name] = st
+		path := filepath.Join(in.dir, name)
+		messages, err := in.read(path)
+		if err != nil {
+			fmt.Fprintf(out, "Skipped %s: %v\n", name, err)
+			continue
+		}
+		for _, m := range messages {
+			found = append(found, candidate{file: name, message: m})
+		}
+	}
+	return found
+}
+
+func readableName(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".png", ".jpg", ".jpeg", ".gif", ".txt":
+		return true
+	}
+	return false
+}
+
+// read returns the messages that the file completes.
+func (in *inbox) read(path string) ([][]byte, error) {
+	var progress []codes.Progress
+	if strings.EqualFold(filepath.Ext(path), ".txt") {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		progress, err = scan.AddText(in.collector, string(data))
+		if err != nil && len(progress) == 0 {
+			return nil, err
+		}
+	} else {
+		img, err := decodeImage(path)
+		if err != nil {
+			return nil, err
+		}
+		symbols := in.reader.Scan(img)
+		if len(symbols) == 0 {
+			return nil, errors.New("no QR code found in the image")
+		}
+		for _, s := range symbols {
+			p, err := in.collector.Add(s.Text)
+			if err != nil {
+				in.log.Debug("code in image ignored", "file", path, "err", err)
+				continue
+			}
+			progress = append(progress, p)
+		}
+	}
+	var messages [][]byte
+	for _, p := range progress {
+		if p.Complete && p.New {
+			messages = append(messages, p.Message)
+		}
+	}
+	return messages, nil
+}
+
+func decodeImage(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("not a readable image: %w", err)
+	}
+	return img, nil
+}
+
+// reject explains once why a complete message was not taken. Messages of
+// steps that are already done are expected leftovers in the directory
+// and only logged.
+func (in *inbox) reject(out io.Writer, c candidate, err error) {
+	id := codes.IDOf(c.message)
+	if in.reported[id] {
+		return
+	}
+	in.reported[id] = true
+	var step *exchange.StepError
+	if errors.Is(err, exchange.ErrReplay) || (errors.As(err, &step) && step.Got < step.Want) {
+		in.log.Debug("earlier message ignored", "file", c.file, "err", err)
+		return
+	}
+	fmt.Fprintf(out, "Ignored %s: %v\n", c.file, err)
+}
