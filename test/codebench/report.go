@@ -72,7 +72,7 @@ func printReport(w io.Writer, samples []sample, names []string, results map[stri
 		printRow("**"+g+"**", func(s sample) bool { return s.group == g })
 		var cases []string
 		for _, s := range samples {
-			if s.group == g && !slices.Contains(cases, s.case_) && g != "clean" {
+			if s.group == g && !slices.Contains(cases, s.case_) {
 				cases = append(cases, s.case_)
 			}
 		}
