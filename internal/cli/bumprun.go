@@ -188,7 +188,7 @@ func (r *bumpRun) askUser(question string, given bool) bool {
 		fmt.Fprintf(r.out, "%s yes (--yes)\n", question)
 		return true
 	}
-	return ask(r.env.streams, question)
+	return ask(&r.env.streams, question)
 }
 
 // cancel undoes the bump after an error and says so.

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -125,7 +124,7 @@ func newRemoveCmd(env *Env) *cobra.Command {
 			}
 			question := fmt.Sprintf("Remove the partnership with %s (%s)? This deletes the server entry and the sync user on %s, and stops sync with them.",
 				partner.Partner.OrgName, partner.Partner.OrgUUID, env.Config.MISPURL)
-			if !yes && !ask(env.streams, question) {
+			if !yes && !ask(&env.streams, question) {
 				return fmt.Errorf("nothing removed")
 			}
 			done, err := pv.Remove(cmd.Context(), partner)
@@ -159,9 +158,9 @@ func (e *Env) partnership(query string) (*provision.Provisioner, *history.Partne
 
 // ask prints a yes/no question and reads the answer from standard input.
 // Anything but y or yes is no, and so is the end of the input.
-func ask(streams Streams, question string) bool {
+func ask(streams *Streams, question string) bool {
 	fmt.Fprintf(streams.Err, "%s [y/N] ", question)
-	line, _ := bufio.NewReader(streams.In).ReadString('\n')
+	line, _ := streams.lines().ReadString('\n')
 	answer := strings.ToLower(strings.TrimSpace(line))
 	return answer == "y" || answer == "yes"
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"strings"
@@ -38,7 +37,7 @@ func runLogin(cmd *cobra.Command, env *Env, noCheck bool) error {
 	if cfg.MISPURL == "" {
 		return usagef("login needs the MISP URL: pass --misp-url https://misp.example.org")
 	}
-	key, err := readKey(env.streams)
+	key, err := readKey(&env.streams)
 	if err != nil {
 		return err
 	}
@@ -67,7 +66,7 @@ func runLogin(cmd *cobra.Command, env *Env, noCheck bool) error {
 
 // readKey reads the API key from the terminal without echo, or the first
 // line of a piped standard input.
-func readKey(streams Streams) (secret.Key, error) {
+func readKey(streams *Streams) (secret.Key, error) {
 	if f, ok := streams.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprint(streams.Err, "MISP API key: ")
 		raw, err := term.ReadPassword(int(f.Fd()))
@@ -77,7 +76,7 @@ func readKey(streams Streams) (secret.Key, error) {
 		}
 		return checkedKey(string(raw))
 	}
-	line, err := bufio.NewReader(streams.In).ReadString('\n')
+	line, err := streams.lines().ReadString('\n')
 	if err != nil && line == "" {
 		return secret.Key{}, usagef("no API key on standard input: pipe it in, e.g. mispbump login --misp-url URL < keyfile")
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +26,17 @@ const (
 type Streams struct {
 	In       io.Reader
 	Out, Err io.Writer
+
+	// in reads In line by line. One reader serves every question, so a
+	// buffered read for the first answer cannot swallow the next ones.
+	in *bufio.Reader
+}
+
+func (s *Streams) lines() *bufio.Reader {
+	if s.in == nil {
+		s.in = bufio.NewReader(s.In)
+	}
+	return s.in
 }
 
 // Options configures Execute.
