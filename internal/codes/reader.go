@@ -162,14 +162,8 @@ func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) ([]result, int) {
 	// Searches after the first code skip rows as gozxing does without
 	// TRY_HARDER, which takes a third of the time on large frames; a
 	// second code that small is read in a later frame or step.
-	quick := map[gozxing.DecodeHintType]interface{}{}
 	for len(out) < maxCodes {
-		finder := detector.NewFinderPatternFinder(matrix, nil)
-		findHints := hints
-		if len(out) > 0 {
-			findHints = quick
-		}
-		info, err := finder.Find(findHints)
+		info, finder, err := findPatterns(matrix, len(out) == 0)
 		var res result
 		ok := false
 		if err == nil {
