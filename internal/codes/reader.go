@@ -159,9 +159,10 @@ func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) ([]result, int) {
 	var out []result
 	usedMulti := false
 	leftover := 0
-	// Searches after the first code skip rows as gozxing does without
-	// TRY_HARDER, which takes a third of the time on large frames; a
-	// second code that small is read in a later frame or step.
+	// NOTE: searches after the first code skip rows as gozxing does
+	// without TRY_HARDER (every eighth row of a 1080-row frame), which
+	// takes a third of the time, so a second code with finder patterns
+	// only a few rows tall can be missed.
 	for len(out) < maxCodes {
 		info, finder, err := findPatterns(matrix, len(out) == 0)
 		var res result
