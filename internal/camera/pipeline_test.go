@@ -85,3 +85,31 @@ func TestScanAnimatedHandshake(t *testing.T) {
 		})
 	}
 }
+
+func TestScanStaticHandshake(t *testing.T) {
+	hs := newHandshake(t)
+	var scenes []synthetic.Scene
+	for i, msg := range hs.messages {
+		s, err := synthetic.StaticScene(hs.steps[i].String(), msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scenes = append(scenes, s)
+	}
+	// A person holds a large static code closer to the camera.
+	d := synthetic.New(synthetic.Options{Seed: 11, CodeSide: 680}, scenes...)
+	devices, _ := d.Devices()
+
+	for i, want := range hs.messages {
+		t.Run(hs.steps[i].String(), func(t *testing.T) {
+			got, seen, stats := scanScene(t, d, devices[i].ID, hs.steps[i])
+			if !bytes.Equal(got, want) {
+				t.Fatalf("scanned %d bytes that differ from the %d sent", len(got), len(want))
+			}
+			if len(seen) != 1 || seen[0].Kind != codes.KindStatic {
+				t.Errorf("progress %v, want one static code", seen)
+			}
+			t.Logf("%d bytes, stats %+v", len(want), stats)
+		})
+	}
+}
