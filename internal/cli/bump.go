@@ -26,6 +26,7 @@ type bumpFlags struct {
 	allowPrivate bool
 	newKey       bool
 	pull, push   string
+	syncEmail    string
 	terminal     bool
 	animated     bool
 	verifyWait   time.Duration
@@ -65,6 +66,7 @@ func newBumpCmd(env *Env) *cobra.Command {
 	fl.BoolVar(&f.newKey, "new-key", false, "give the partner a new key even if its sync user already exists")
 	fl.StringVar(&f.pull, "pull", "", "pull events from the partner: true or false (default from the configuration)")
 	fl.StringVar(&f.push, "push", "", "push events to the partner: true or false (default from the configuration)")
+	fl.StringVar(&f.syncEmail, "sync-email", "", "e-mail the partner gives the sync user it creates for you (default from the configuration)")
 	fl.BoolVar(&f.animated, "animated", false, "also write each code as numbered frames of an animated sequence (NN-step-frame-XXX.png)")
 	fl.BoolVar(&f.terminal, "terminal", false, "also draw each code in the terminal, for scanning with a phone over SSH")
 	fl.DurationVar(&f.verifyWait, "verify-wait", provision.DefaultVerifyWait, "how long to wait for the partner to confirm before the connection test gives up")
@@ -168,6 +170,9 @@ func syncSettings(cfg *config.Config, f bumpFlags) provision.SyncSettings {
 	}
 	if f.push != "" {
 		s.Push = f.push == "true"
+	}
+	if f.syncEmail != "" {
+		s.Email = f.syncEmail
 	}
 	return s
 }
