@@ -37,11 +37,13 @@ func (c corners3) dimensions() []int {
 	return neighbourDimensions(17 + 4*v)
 }
 
-// neighbourDimensions returns dim and the dimensions one version above
-// and below it, as far as they exist.
+// neighbourDimensions returns dim and the dimensions one and two
+// versions above and below it, as far as they exist. Strong perspective
+// makes the module size at the three finder patterns differ, which puts
+// the estimate two versions off.
 func neighbourDimensions(dim int) []int {
 	var dims []int
-	for _, d := range []int{dim, dim + 4, dim - 4} {
+	for _, d := range []int{dim, dim + 4, dim - 4, dim + 8, dim - 8} {
 		if d >= 21 && d <= 177 {
 			dims = append(dims, d)
 		}

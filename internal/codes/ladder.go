@@ -17,6 +17,11 @@ type step struct {
 	global bool
 	// pure reads the image as one upright code with nothing else.
 	pure bool
+	// sharpen applies an unsharp mask, for blurred images.
+	sharpen bool
+	// stretch spreads the grey levels over the full range, for faint
+	// images.
+	stretch bool
 }
 
 // ladder returns the steps for an image, cheapest first.
@@ -31,6 +36,8 @@ func (r *Reader) ladder(g grayImage) []step {
 		step{name: "pure", scale: 1, pure: true},
 		step{name: "global histogram", scale: 1, global: true},
 		step{name: "inverted", scale: 1, invert: true},
+		step{name: "contrast stretched", scale: 1, stretch: true},
+		step{name: "sharpened", scale: 1, sharpen: true},
 		step{name: "upscaled 2x", scale: 2},
 		step{name: "upscaled 1.5x", scale: 1.5},
 	)
@@ -48,6 +55,12 @@ func (r *Reader) runStep(s step, g grayImage, known []Symbol) ([]Symbol, int) {
 	}
 	if s.invert {
 		img = img.inverted()
+	}
+	if s.stretch {
+		img = img.stretched()
+	}
+	if s.sharpen {
+		img = img.sharpened()
 	}
 
 	source := newSource(img)

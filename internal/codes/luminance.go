@@ -164,3 +164,56 @@ func areaAverage(at func(int) float64, from, to float64, n int) float64 {
 	}
 	return sum / weight
 }
+
+// sharpened returns g with an unsharp mask: each pixel moves away from
+// the mean of its 3×3 neighbourhood by as much again, which restores
+// edges that a camera or a scaler blurred over about one module.
+func (g grayImage) sharpened() grayImage {
+	out := grayImage{pix: make([]byte, len(g.pix)), w: g.w, h: g.h}
+	for y := 0; y < g.h; y++ {
+		for x := 0; x < g.w; x++ {
+			sum := 0
+			for dy := -1; dy <= 1; dy++ {
+				yy := min(max(y+dy, 0), g.h-1)
+				for dx := -1; dx <= 1; dx++ {
+					xx := min(max(x+dx, 0), g.w-1)
+					sum += int(g.pix[yy*g.w+xx])
+				}
+			}
+			v := 2*int(g.pix[y*g.w+x]) - sum/9
+			out.pix[y*g.w+x] = uint8(min(max(v, 0), 255))
+		}
+	}
+	return out
+}
+
+// stretched maps the darkest 1% of g to black and the lightest 1% to
+// white, so that a faint code gets the contrast the hybrid binarizer
+// needs: it treats 8×8 blocks that vary by 24 grey levels or less as flat.
+func (g grayImage) stretched() grayImage {
+	var hist [256]int
+	for _, v := range g.pix {
+		hist[v]++
+	}
+	cut := len(g.pix) / 100
+	lo, hi := 0, 255
+	for n := 0; lo < 255 && n+hist[lo] <= cut; lo++ {
+		n += hist[lo]
+	}
+	for n := 0; hi > 0 && n+hist[hi] <= cut; hi-- {
+		n += hist[hi]
+	}
+	out := grayImage{pix: make([]byte, len(g.pix)), w: g.w, h: g.h}
+	if hi <= lo {
+		copy(out.pix, g.pix)
+		return out
+	}
+	var table [256]byte
+	for v := range table {
+		table[v] = uint8(min(max((v-lo)*255/(hi-lo), 0), 255))
+	}
+	for i, v := range g.pix {
+		out.pix[i] = table[v]
+	}
+	return out
+}

@@ -142,6 +142,7 @@ func TestReaderDegraded(t *testing.T) {
 		"inverted":     distort.Invert(g),
 		"rotated":      distort.Warp(g, int(side*1.5), int(side*1.5), distort.Rotate(side, side, 0.5, side/4, side/4), 255),
 		"low contrast": distort.Contrast(g, 100, 140),
+		"faint":        distort.Contrast(g, 118, 142),
 		"noise":        distort.Noise(g, 35, rng),
 		"blur":         distort.Blur(g, 1.2),
 	}

@@ -18,7 +18,8 @@ import (
 type sample struct {
 	path  string
 	group string // "clean", "degraded" or "1080p"
-	case_ string // e.g. "blur", "static 2.5 px up"
+	case_ string // e.g. "blur", "2.50 px up"
+	codes string // the codes in the image, e.g. "static 600 B"
 	want  []string
 }
 
@@ -108,7 +109,7 @@ type writer struct {
 }
 
 // add writes img as PNG, or as JPEG when quality is above zero.
-func (w *writer) add(group, name string, img image.Image, want []string, quality int) error {
+func (w *writer) add(group, name, codes string, img image.Image, want []string, quality int) error {
 	ext := ".png"
 	if quality > 0 {
 		ext = ".jpg"
@@ -129,6 +130,6 @@ func (w *writer) add(group, name string, img image.Image, want []string, quality
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	w.samples = append(w.samples, sample{path: path, group: group, case_: name, want: want})
+	w.samples = append(w.samples, sample{path: path, group: group, case_: name, codes: codes, want: want})
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"image"
 	"math"
 	"math/rand"
+	"strings"
 
 	"github.com/mispbump/mispbump/internal/codes/distort"
 )
@@ -58,15 +59,15 @@ func generate(w *writer, cfg corpusConfig) error {
 		for i := 0; i < cfg.perCase; i++ {
 			for _, d := range degradations {
 				img, quality := d.apply(c, rng)
-				if err := w.add("degraded", d.name, img, []string{c.text}, quality); err != nil {
+				if err := w.add("degraded", d.name, c.label, img, []string{c.text}, quality); err != nil {
 					return err
 				}
 			}
 		}
 	}
 	for i := 0; i < cfg.frames1080; i++ {
-		img, want, name, quality := frame1080(all, i, rng)
-		if err := w.add("1080p", name, img, want, quality); err != nil {
+		img, want, name, labels, quality := frame1080(all, i, rng)
+		if err := w.add("1080p", name, labels, img, want, quality); err != nil {
 			return err
 		}
 	}
@@ -78,7 +79,7 @@ func generate(w *writer, cfg corpusConfig) error {
 func generateClean(w *writer, cfg corpusConfig, c code) error {
 	for _, s := range cfg.intScales {
 		name := fmt.Sprintf("%d px", s)
-		if err := w.add("clean", name, atScale(c, float64(s), false), []string{c.text}, 0); err != nil {
+		if err := w.add("clean", name, c.label, atScale(c, float64(s), false), []string{c.text}, 0); err != nil {
 			return err
 		}
 	}
@@ -88,7 +89,7 @@ func generateClean(w *writer, cfg corpusConfig, c code) error {
 			if down {
 				name = fmt.Sprintf("%.2f px down", s)
 			}
-			if err := w.add("clean", name, atScale(c, s, down), []string{c.text}, 0); err != nil {
+			if err := w.add("clean", name, c.label, atScale(c, s, down), []string{c.text}, 0); err != nil {
 				return err
 			}
 		}
@@ -176,7 +177,7 @@ var degradations = []degradation{
 // frame1080 builds one 1920×1080 frame: a screenshot of the app window
 // with one or two codes, or the same seen by a camera (perspective, blur,
 // noise, JPEG).
-func frame1080(all []code, i int, rng *rand.Rand) (image.Image, []string, string, int) {
+func frame1080(all []code, i int, rng *rand.Rand) (image.Image, []string, string, string, int) {
 	first := all[rng.Intn(len(all))]
 	placed := []code{first}
 	if i%4 == 3 {
@@ -195,20 +196,22 @@ func frame1080(all []code, i int, rng *rand.Rand) (image.Image, []string, string
 	}
 	s = math.Min(s, math.Min(float64(1920-400-40)/float64(units), float64(1080-260)/float64(tallest)))
 	var parts []distort.Placement
-	var want []string
+	var want, labels []string
 	x := 150 + rng.Intn(200)
 	for _, c := range placed {
 		img := atScale(c, s, false)
 		y := 120 + rng.Intn(max(1, 1080-240-img.Rect.Dy()))
 		parts = append(parts, distort.Placement{Image: img, At: image.Pt(x, y)})
 		want = append(want, c.text)
+		labels = append(labels, fmt.Sprintf("%s at %.1f px", c.label, s))
 		x += img.Rect.Dx() + 40
 	}
 	screen := distort.Gray(distort.Window(1920, 1080, rng, parts...))
 
 	name := fmt.Sprintf("screenshot, %d code(s)", len(placed))
+	label := strings.Join(labels, ", ")
 	if i%2 == 0 {
-		return screen, want, name, 0
+		return screen, want, name, label, 0
 	}
 	q := distort.Rotate(1920, 1080, uniform(rng, -0.08, 0.08), 0, 0)
 	for k := range q {
@@ -217,5 +220,5 @@ func frame1080(all []code, i int, rng *rand.Rand) (image.Image, []string, string
 	}
 	cam := distort.Warp(screen, 1920, 1080, q, 40)
 	cam = distort.Noise(distort.Blur(cam, uniform(rng, 0.5, 1.0)), uniform(rng, 4, 10), rng)
-	return cam, want, fmt.Sprintf("camera, %d code(s)", len(placed)), 75
+	return cam, want, fmt.Sprintf("camera, %d code(s)", len(placed)), label, 75
 }

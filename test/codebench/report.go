@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"sort"
 )
@@ -137,7 +138,8 @@ func printFailures(w io.Writer, samples []sample, ours []outcome) {
 				fmt.Fprintln(w, "mispbump misses:")
 			}
 			n++
-			fmt.Fprintf(w, "- %s %s (%s)\n", samples[i].group, samples[i].case_, samples[i].path)
+			s := samples[i]
+			fmt.Fprintf(w, "- %s %s: %s (%s)\n", s.group, s.case_, s.codes, filepath.Base(s.path))
 		}
 	}
 	if n > 0 {
