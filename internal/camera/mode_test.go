@@ -28,6 +28,16 @@ func TestChooseMode(t *testing.T) {
 			got:    yuyv(1280, 720, 30),
 		},
 		{
+			name:   "VGA YUYV over 720p MJPEG",
+			offers: []Mode{mjpeg(1280, 720, 30), yuyv(640, 480, 30)},
+			got:    yuyv(640, 480, 30),
+		},
+		{
+			name:   "720p MJPEG over tiny YUYV",
+			offers: []Mode{mjpeg(1280, 720, 30), yuyv(320, 240, 30)},
+			got:    mjpeg(1280, 720, 30),
+		},
+		{
 			name:   "smooth smaller size over a stuttering exact one",
 			offers: []Mode{yuyv(1280, 720, 10), yuyv(640, 480, 30)},
 			got:    yuyv(640, 480, 30),

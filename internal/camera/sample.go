@@ -9,20 +9,26 @@ func sampleYCbCr(dst *image.RGBA, src *image.YCbCr) {
 	sb := src.Rect
 	dw, dh := dst.Rect.Dx(), dst.Rect.Dy()
 
-	// Source column of each output column, so the inner loop only
-	// looks up.
-	xs := make([]int, dw)
-	for x := range xs {
-		xs[x] = sb.Min.X + (2*x+1)*sb.Dx()/(2*dw)
+	// Offsets of each output column's source pixel within a row of the
+	// Y and the chroma planes, so the inner loop only looks up. The
+	// chroma offset within a row is the same for every row.
+	ys := make([]int, dw)
+	cs := make([]int, dw)
+	for x := range ys {
+		sx := sb.Min.X + (2*x+1)*sb.Dx()/(2*dw)
+		ys[x] = sx - sb.Min.X
+		cs[x] = src.COffset(sx, sb.Min.Y) - src.COffset(sb.Min.X, sb.Min.Y)
 	}
 
 	for y := 0; y < dh; y++ {
 		sy := sb.Min.Y + (2*y+1)*sb.Dy()/(2*dh)
+		yRow := src.Y[src.YOffset(sb.Min.X, sy):]
+		cRow := src.COffset(sb.Min.X, sy)
+		cb, cr := src.Cb[cRow:], src.Cr[cRow:]
 		out := dst.Pix[y*dst.Stride : y*dst.Stride+4*dw]
-		for x, sx := range xs {
-			yy := int32(src.Y[src.YOffset(sx, sy)])
-			ci := src.COffset(sx, sy)
-			r, g, b := ycbcrToRGB(yy, int32(src.Cb[ci])-128, int32(src.Cr[ci])-128)
+		for x, yi := range ys {
+			ci := cs[x]
+			r, g, b := ycbcrToRGB(int32(yRow[yi]), int32(cb[ci])-128, int32(cr[ci])-128)
 			o := out[4*x : 4*x+4 : 4*x+4]
 			o[0], o[1], o[2], o[3] = r, g, b, 0xff
 		}

@@ -59,17 +59,17 @@ func shrinkGray(src *image.Gray, maxSide int) *image.Gray {
 // the sums between the passes keep 8 more bits than a pixel.
 func resizeGray(src *image.Gray, w, h int) *image.Gray {
 	sw, sh := src.Rect.Dx(), src.Rect.Dy()
-	xTaps := boxTaps(sw, w)
-	yTaps := boxTaps(sh, h)
+	xt := boxTaps(sw, w)
+	yt := boxTaps(sh, h)
 
 	mid := make([]uint16, w*sh)
 	for y := 0; y < sh; y++ {
 		row := src.Pix[y*src.Stride : y*src.Stride+sw]
 		out := mid[y*w : (y+1)*w]
-		for x, taps := range xTaps {
+		for x := range out {
 			var v uint32
-			for _, t := range taps {
-				v += uint32(row[t.index]) * t.weight
+			for t := xt.start[x]; t < xt.start[x+1]; t++ {
+				v += uint32(row[xt.index[t]]) * xt.weight[t]
 			}
 			out[x] = uint16(v >> 8)
 		}
@@ -77,12 +77,13 @@ func resizeGray(src *image.Gray, w, h int) *image.Gray {
 
 	dst := image.NewGray(image.Rect(0, 0, w, h))
 	acc := make([]uint32, w)
-	for y, taps := range yTaps {
+	for y := 0; y < h; y++ {
 		clear(acc)
-		for _, t := range taps {
-			in := mid[t.index*w : (t.index+1)*w]
+		for t := yt.start[y]; t < yt.start[y+1]; t++ {
+			in := mid[int(yt.index[t])*w : (int(yt.index[t])+1)*w]
+			weight := yt.weight[t]
 			for x, v := range in {
-				acc[x] += uint32(v) * t.weight
+				acc[x] += uint32(v) * weight
 			}
 		}
 		out := dst.Pix[y*dst.Stride : y*dst.Stride+w]
@@ -93,35 +94,37 @@ func resizeGray(src *image.Gray, w, h int) *image.Gray {
 	return dst
 }
 
-// tap is one source sample and its weight in an output sample.
-type tap struct {
-	index  int
-	weight uint32
+// taps lists, for each output sample i, the source samples
+// index[start[i]:start[i+1]] it covers and their weights.
+type taps struct {
+	start  []int32
+	index  []int32
+	weight []uint32
 }
 
-// boxTaps returns, for each of the dst output samples, the source
-// samples it covers when n source samples shrink to dst, with weights
-// that sum to 1<<16.
-func boxTaps(n, dst int) [][]tap {
-	out := make([][]tap, dst)
-	for i := range out {
+// boxTaps returns the taps that shrink n source samples to dst, with
+// weights that sum to 1<<16 for each output sample.
+func boxTaps(n, dst int) taps {
+	t := taps{start: make([]int32, dst+1)}
+	for i := 0; i < dst; i++ {
+		t.start[i] = int32(len(t.index))
 		// The output sample covers source positions [lo, hi) in units
 		// of 1/dst of a sample.
 		lo, hi := i*n, (i+1)*n
-		var taps []tap
 		var sum uint32
 		for s := lo / dst; s*dst < hi && s < n; s++ {
 			cover := min(hi, (s+1)*dst) - max(lo, s*dst)
 			w := uint32(uint64(cover) << 16 / uint64(n))
-			taps = append(taps, tap{s, w})
+			t.index = append(t.index, int32(s))
+			t.weight = append(t.weight, w)
 			sum += w
 		}
 		// Give the rounding remainder to the first sample so the
 		// weights sum to exactly one.
-		taps[0].weight += 1<<16 - sum
-		out[i] = taps
+		t.weight[t.start[i]] += 1<<16 - sum
 	}
-	return out
+	t.start[dst] = int32(len(t.index))
+	return t
 }
 
 // fitRGBA returns img scaled to fit in box, keeping its aspect ratio, as

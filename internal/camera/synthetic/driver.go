@@ -148,6 +148,9 @@ func (s *stream) Mode() camera.Mode { return s.mode }
 func (s *stream) ReadFrame(ctx context.Context) ([]byte, error) {
 	period := time.Duration(float64(time.Second) / s.mode.FPS)
 	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		due := s.start.Add(time.Duration(s.next) * period)
 		if late := time.Since(due); late > period {
 			s.next += int(late / period)
