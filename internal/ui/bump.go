@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"context"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mispbump/mispbump/internal/bump"
+	"github.com/mispbump/mispbump/internal/codes"
+)
+
+// bumpScreen runs one side of a bump. All its fields belong to the UI
+// goroutine; workers hand results back through ui.do.
+type bumpScreen struct {
+	ui      *UI
+	content *fyne.Container
+
+	session *bump.Session
+	state   bumpState
+	// busy describes the running operation; "" when none runs.
+	busy string
+	// opID numbers the operations, so that only the newest one clears
+	// busy when it ends.
+	opID int
+	// snapshots numbers the state copies in the order they were taken,
+	// and shownSeq is the number of the copy in state.
+	snapshots atomic.Int64
+	shownSeq  int64
+	// stopOp cancels the running operation that can be stopped (a scan,
+	// the verification); nil when there is none.
+	stopOp context.CancelFunc
+	// scanning names the running scan source; "" when none runs.
+	scanning string
+	// notice is the inline message about the last scan or operation.
+	notice      string
+	noticeIsErr bool
+	steps       stepTracker
+	verifyNote  string
+	cancelNote  string
+
+	privateAccepted bool
+	privateCheck    *widget.Check
+	animated        bool
+
+	reader *codes.Reader
+	// pasted collects the frames of animated codes pasted as text, which
+	// may arrive in several pastes.
+	pasted *codes.Collector
+
+	code       *codeView
+	preview    *cameraPreview
+	fullScreen *fullScreenView
+	// buttons are the buttons of the current view by action, so that a
+	// shortcut does nothing when its button is disabled or absent.
+	buttons map[action]*widget.Button
+}
+
+func newBumpScreen(u *UI) *bumpScreen {
+	b := &bumpScreen{
+		ui:      u,
+		content: container.NewStack(),
+		reader:  codes.NewReader(codes.ReaderOptions{}),
+		steps:   stepTracker{},
+		buttons: map[action]*widget.Button{},
+	}
+	b.animated = u.app.Preferences().Bool(prefAnimated)
+	b.code = newCodeView(u)
+	b.code.setAnimated(b.animated)
+	b.preview = newCameraPreview()
+	b.render()
+	return b
+}
+
+// prefAnimated remembers the choice between a single and an animated code.
+const prefAnimated = "code.animated"
+
+// act runs a shortcut of the bump flow when its button is enabled.
+func (b *bumpScreen) act(a action) {
+	switch a {
+	case actPasteText:
+		b.pasteFromClipboard()
+		return
+	case actAcceptPrivate:
+		if b.privateCheck != nil && b.busy == "" {
+			b.privateCheck.SetChecked(!b.privateCheck.Checked)
+		}
+		return
+	case actAnimate:
+		if b.state.outgoing != nil {
+			b.setAnimated(!b.animated)
+		}
+		return
+	}
+	btn := b.buttons[a]
+	if btn == nil || btn.Disabled() || !btn.Visible() {
+		return
+	}
+	btn.OnTapped()
+}
+
+// escape stops the running scan or verification, or else cancels the bump.
+func (b *bumpScreen) escape() {
+	if b.stopOp != nil {
+		b.stopOp()
+		return
+	}
+	if b.session == nil || b.busy != "" {
+		return
+	}
+	switch b.state.stage {
+	case bump.StageDone, bump.StageCancelled, bump.StageVerify:
+		return
+	}
+	b.cancelBump()
+}
+
+// shown runs when the Bump tab is selected.
+func (b *bumpScreen) shown() {
+	b.render()
+}
+
+// stopAll stops scans and animations before the window closes.
+func (b *bumpScreen) stopAll() {
+	if b.stopOp != nil {
+		b.stopOp()
+	}
+	b.code.stopAnimation()
+}
+
+func (b *bumpScreen) setAnimated(on bool) {
+	b.animated = on
+	b.ui.app.Preferences().SetBool(prefAnimated, on)
+	b.code.setAnimated(on)
+	if b.fullScreen != nil {
+		b.fullScreen.code.setAnimated(on)
+	}
+}
+
+// setNotice shows an inline message about the last scan or operation and
+// logs it when it is an error.
+func (b *bumpScreen) setNotice(text string, isErr bool) {
+	b.notice, b.noticeIsErr = text, isErr
+	if isErr {
+		b.ui.log.Warn("bump", "problem", text)
+	}
+}
+
+// render rebuilds the screen for the current state. The code view is
+// kept, so an animation keeps running across renders.
+func (b *bumpScreen) render() {
+	b.buttons = map[action]*widget.Button{}
+	b.privateCheck = nil
+	var view fyne.CanvasObject
+	switch {
+	case b.session == nil:
+		view = b.startView()
+	default:
+		view = b.sessionView()
+	}
+	b.content.Objects = []fyne.CanvasObject{container.NewPadded(view)}
+	b.content.Refresh()
+	if b.fullScreen != nil {
+		if b.state.outgoing == nil {
+			b.leaveFullScreen()
+		} else {
+			b.fullScreen.code.show(b.state.outgoing)
+		}
+	}
+}

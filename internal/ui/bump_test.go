@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/mispbump/mispbump/internal/bump"
+	"github.com/mispbump/mispbump/internal/codes"
+	"github.com/mispbump/mispbump/internal/history"
+)
+
+const (
+	uuidA = "5f1b8c2e-0000-4000-8000-00000000000a"
+	uuidB = "5f1b8c2e-0000-4000-8000-00000000000b"
+	uuidM = "5f1b8c2e-0000-4000-8000-00000000000c"
+)
+
+// twoSides starts two admins, A and B, in one test app.
+func twoSides(t *testing.T) (*side, *side) {
+	a := newTestApp(t)
+	loop := newUILoop()
+	return newSide(t, a, loop, "Example CERT A", uuidA), newSide(t, a, loop, "Example CERT B", uuidB)
+}
+
+// handOver copies from's code as text and pastes it into to with Ctrl+V,
+// the way two admins on a call do it.
+func handOver(t *testing.T, from, to *side) {
+	t.Helper()
+	from.tap("Copy as text")
+	text := from.ui.app.Clipboard().Content()
+	if !strings.HasPrefix(text, codes.TextPrefix) {
+		t.Fatalf("clipboard after Copy as text: %.40q", text)
+	}
+	to.ui.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutPaste{})
+	to.idle()
+}
+
+// review accepts the loopback partner URL and creates the partnership.
+func review(t *testing.T, s *side) {
+	t.Helper()
+	s.waitStage(string(bump.StageReview))
+	if !s.button("Create partnership").Disabled() {
+		t.Fatal("Create is enabled before the private partner URL was accepted")
+	}
+	s.findCheck("Create it anyway").SetChecked(true)
+	s.tap("Create partnership")
+	s.idle()
+}
+
+// bumpUntilCompare runs the four messages between a (initiator) and b
+// (responder) through the widgets and leaves both comparing codes.
+func bumpUntilCompare(t *testing.T, a, b *side) {
+	t.Helper()
+	a.tap("Show my code first")
+	a.waitStage(string(bump.StageShowHello))
+	b.tap("Scan partner's code first")
+	b.waitStage(string(bump.StageWaitHello))
+
+	handOver(t, a, b)
+	b.waitStage(string(bump.StageShowReply))
+	handOver(t, b, a)
+	review(t, a)
+	handOver(t, a, b)
+	review(t, b)
+	handOver(t, b, a)
+	a.waitStage(string(bump.StageCompare))
+	b.waitStage(string(bump.StageCompare))
+}
+
+// bumpVerified runs a whole bump through the widgets.
+func bumpVerified(t *testing.T, a, b *side) {
+	t.Helper()
+	bumpUntilCompare(t, a, b)
+	a.tap("Codes match")
+	b.tap("Codes match")
+	a.waitStage(string(bump.StageDone))
+	b.waitStage(string(bump.StageDone))
+}
+
+func TestWholeBumpThroughWidgets(t *testing.T) {
+	a, b := twoSides(t)
+
+	a.tap("Show my code first")
+	a.waitStage(string(bump.StageShowHello))
+	if got := a.ui.win.Title(); got != "mispbump — Example CERT A" {
+		t.Errorf("window title %q", got)
+	}
+	b.tap("Scan partner's code first")
+	b.waitStage(string(bump.StageWaitHello))
+
+	handOver(t, a, b)
+	b.waitStage(string(bump.StageShowReply))
+	if !b.shows("Received the partner's hello (1 of 4).") {
+		t.Errorf("responder does not say what it received: %s", b.texts())
+	}
+	handOver(t, b, a)
+	review(t, a)
+	if a.ui.bump.state.stage != bump.StageShowOffer {
+		t.Fatalf("initiator at %s after Create", a.ui.bump.state.stage)
+	}
+	if !a.shows("On your MISP: 3 of 4 steps done") {
+		t.Errorf("initiator shows no step progress after Create: %s", a.texts())
+	}
+	handOver(t, a, b)
+	review(t, b)
+	handOver(t, b, a)
+	a.waitStage(string(bump.StageCompare))
+	b.waitStage(string(bump.StageCompare))
+
+	codeA, codeB := a.ui.bump.state.code, b.ui.bump.state.code
+	if codeA == "" || codeA != codeB {
+		t.Fatalf("confirmation codes %q and %q", codeA, codeB)
+	}
+	a.tap("Codes match")
+	b.tap("Codes match")
+	a.waitStage(string(bump.StageDone))
+	b.waitStage(string(bump.StageDone))
+
+	for _, s := range []*side{a, b} {
+		v := s.ui.bump.state.verification
+		if v == nil || !verified(v) {
+			t.Errorf("%s: verification %+v", s.ui.win.Title(), v)
+		}
+		if !s.shows("The sync connection works") {
+			t.Errorf("%s does not show the result: %s", s.ui.win.Title(), s.texts())
+		}
+	}
+	if _, ok := a.sim.OrgByUUID(uuidB); !ok {
+		t.Error("A's MISP has no organisation with B's uuid")
+	}
+	if _, ok := b.sim.OrgByUUID(uuidA); !ok {
+		t.Error("B's MISP has no organisation with A's uuid")
+	}
+	if n := len(a.sim.Servers()); n != 1 {
+		t.Errorf("A's MISP has %d server entries, want 1", n)
+	}
+
+	partners, err := a.ui.store.Partners()
+	if err != nil || len(partners) != 1 || partners[0].Status != history.StatusVerified {
+		t.Fatalf("A's history: %v, %+v", err, partners)
+	}
+	for _, s := range []*side{a, b} {
+		if strings.Contains(s.logs.String(), s.sim.AdminKey().Reveal()) {
+			t.Errorf("%s logged its admin key", s.ui.win.Title())
+		}
+	}
+}

@@ -1,0 +1,231 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mispbump/mispbump/internal/history"
+	"github.com/mispbump/mispbump/internal/provision"
+)
+
+// historyScreen lists the partners and the bumps behind them.
+type historyScreen struct {
+	ui      *UI
+	content *fyne.Container
+
+	partners []*history.Partnership
+	loadErr  error
+	// selected is the uuid of the partner whose details are shown; ""
+	// shows the list.
+	selected string
+	busy     string
+	notice   string
+	buttons  map[action]*widget.Button
+}
+
+func newHistoryScreen(u *UI) *historyScreen {
+	h := &historyScreen{ui: u, content: container.NewStack(), buttons: map[action]*widget.Button{}}
+	h.render()
+	return h
+}
+
+// reload reads the history again on a worker goroutine.
+func (h *historyScreen) reload() {
+	store := h.ui.store
+	h.ui.goWork("load history", func(context.Context) {
+		partners, err := store.Partners()
+		h.ui.do(func() {
+			h.partners, h.loadErr = partners, err
+			if err != nil {
+				h.ui.log.Warn("history", "err", err)
+			}
+			h.render()
+		})
+	})
+}
+
+func (h *historyScreen) render() {
+	var view fyne.CanvasObject
+	if p := h.find(h.selected); p != nil {
+		view = h.detailView(p)
+	} else {
+		h.selected = ""
+		view = h.listView()
+	}
+	h.content.Objects = []fyne.CanvasObject{container.NewPadded(view)}
+	h.content.Refresh()
+}
+
+func (h *historyScreen) find(uuid string) *history.Partnership {
+	if uuid == "" {
+		return nil
+	}
+	for _, p := range h.partners {
+		if p.Partner.OrgUUID == uuid {
+			return p
+		}
+	}
+	return nil
+}
+
+// listView shows one row per partner, newest activity first.
+func (h *historyScreen) listView() fyne.CanvasObject {
+	refresh := widget.NewButtonWithIcon("Reload", theme.ViewRefreshIcon(), h.reload)
+	top := container.NewBorder(nil, nil,
+		widget.NewLabelWithStyle("Partners", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), refresh)
+	box := container.NewVBox()
+	if h.loadErr != nil {
+		box.Add(dangerLabel("Some bump records cannot be read: " + h.loadErr.Error()))
+	}
+	if len(h.partners) == 0 {
+		box.Add(wrapLabel("No partners yet. Bumps you make appear here."))
+	}
+	for _, p := range slices.Backward(h.partners) {
+		box.Add(h.partnerRow(p))
+	}
+	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(box))
+}
+
+// partnerRow is a partner's name, status and last verification, with
+// a button to its details.
+func (h *historyScreen) partnerRow(p *history.Partnership) fyne.CanvasObject {
+	name := widget.NewLabelWithStyle(p.Partner.OrgName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	status := wrapLabel(statusLine(p))
+	status.Importance = statusImportance(p.Status)
+	uuid := p.Partner.OrgUUID
+	details := widget.NewButtonWithIcon("Details", theme.NavigateNextIcon(), func() {
+		h.selected = uuid
+		h.notice = ""
+		h.render()
+	})
+	return container.NewVBox(
+		container.NewBorder(nil, nil, nil, details, name),
+		status,
+		widget.NewSeparator(),
+	)
+}
+
+// statusLine summarises a partnership: status and last verification.
+func statusLine(p *history.Partnership) string {
+	line := statusText(p.Status)
+	if v := p.LastVerification; v != nil {
+		result := "passed"
+		if !verified(v) {
+			result = "failed"
+		}
+		line += fmt.Sprintf("; last verification %s, %s", v.Time.Local().Format("2006-01-02 15:04"), result)
+	} else {
+		line += "; never verified"
+	}
+	return line
+}
+
+func statusText(s history.Status) string {
+	switch s {
+	case history.StatusPending:
+		return "Unfinished"
+	case history.StatusApplied:
+		return "Set up, waiting for the codes to be confirmed"
+	case history.StatusConfirmed:
+		return "Confirmed, not verified yet"
+	case history.StatusVerified:
+		return "Verified"
+	case history.StatusFailed:
+		return "Failed"
+	case history.StatusRemoved:
+		return "Removed"
+	}
+	return string(s)
+}
+
+func statusImportance(s history.Status) widget.Importance {
+	switch s {
+	case history.StatusVerified:
+		return widget.SuccessImportance
+	case history.StatusFailed:
+		return widget.DangerImportance
+	case history.StatusRemoved:
+		return widget.LowImportance
+	}
+	return widget.MediumImportance
+}
+
+// verifyAgain runs MISP's connection test for the partnership.
+func (h *historyScreen) verifyAgain(p *history.Partnership) {
+	pv, err := h.provisioner()
+	if err != nil {
+		h.ui.showError("Cannot verify", err)
+		return
+	}
+	h.runAction("Verifying the connection to "+p.Partner.OrgName+"…", func(ctx context.Context) (string, error) {
+		v, err := pv.VerifyAgain(ctx, p)
+		if err != nil {
+			return "", err
+		}
+		if verified(v) {
+			return "Verified: " + v.Message, nil
+		}
+		return "", fmt.Errorf("the connection test failed: %s", v.Message)
+	})
+}
+
+// removePartnership asks, then ends the partnership on the admin's MISP.
+func (h *historyScreen) removePartnership(p *history.Partnership) {
+	pv, err := h.provisioner()
+	if err != nil {
+		h.ui.showError("Cannot remove the partnership", err)
+		return
+	}
+	msg := fmt.Sprintf("Remove the partnership with %s? This deletes the server entry and the sync user "+
+		"on your MISP, so the partner's key stops working, and the organisation if a bump created it and "+
+		"no user is left in it. Ask your partner to remove its side too.", p.Partner.OrgName)
+	h.ui.confirm("Remove partnership", msg, "Remove", func() {
+		h.runAction("Removing the partnership with "+p.Partner.OrgName+"…", func(ctx context.Context) (string, error) {
+			done, err := pv.Remove(ctx, p)
+			if err != nil {
+				return "", err
+			}
+			return "Removed: " + strings.Join(done, "; ") + ".", nil
+		})
+	})
+}
+
+// provisioner returns a provisioner for the configured MISP.
+func (h *historyScreen) provisioner() (*provision.Provisioner, error) {
+	client, err := h.ui.cfg.MISPClient(h.ui.log)
+	if err != nil {
+		return nil, err
+	}
+	return &provision.Provisioner{Client: client, Store: h.ui.store, Logger: h.ui.log}, nil
+}
+
+// runAction runs a history action on a worker goroutine, shows its
+// result and reloads the history.
+func (h *historyScreen) runAction(busy string, action func(ctx context.Context) (string, error)) {
+	if h.busy != "" {
+		return
+	}
+	h.busy, h.notice = busy, ""
+	h.render()
+	h.ui.goWork(busy, func(ctx context.Context) {
+		result, err := action(ctx)
+		h.ui.do(func() {
+			h.busy = ""
+			if err != nil {
+				h.ui.showError("The action failed", err)
+			} else {
+				h.notice = result
+			}
+			h.render()
+			h.reload()
+		})
+	})
+}

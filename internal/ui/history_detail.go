@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mispbump/mispbump/internal/history"
+)
+
+// timeFormat is how the history shows times, in the local zone.
+const timeFormat = "2006-01-02 15:04:05"
+
+// detailView shows one partner: its profile, the actions, the last
+// verification and every bump with its objects and timeline.
+func (h *historyScreen) detailView(p *history.Partnership) fyne.CanvasObject {
+	back := widget.NewButtonWithIcon("Partners", theme.NavigateBackIcon(), func() {
+		h.selected, h.notice = "", ""
+		h.render()
+	})
+	verify := widget.NewButtonWithIcon("Verify again", theme.ViewRefreshIcon(), func() { h.verifyAgain(p) })
+	remove := widget.NewButtonWithIcon("Remove partnership", theme.DeleteIcon(), func() { h.removePartnership(p) })
+	remove.Importance = widget.DangerImportance
+	if h.busy != "" || p.Status == history.StatusRemoved {
+		verify.Disable()
+		remove.Disable()
+	}
+	h.buttons = map[action]*widget.Button{}
+
+	box := container.NewVBox(
+		widget.NewLabelWithStyle(p.Partner.OrgName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		wrapLabel(statusLine(p)),
+		container.NewGridWithColumns(2, verify, remove),
+	)
+	if h.busy != "" {
+		box.Add(wrapLabel(h.busy))
+		box.Add(widget.NewProgressBarInfinite())
+	}
+	if h.notice != "" {
+		n := wrapLabel(h.notice)
+		n.Importance = widget.SuccessImportance
+		box.Add(n)
+	}
+	if v := p.LastVerification; v != nil {
+		box.Add(verificationView(v))
+	}
+	box.Add(widget.NewForm(
+		formRow("UUID", p.Partner.OrgUUID),
+		formRow("MISP URL", p.Partner.URL),
+		formRow("MISP version", orDash(p.Partner.MISPVersion)),
+		formRow("Sync e-mail", orDash(p.Partner.SyncEmail)),
+		formRow("TLS pin", orDash(p.Partner.TLSPin)),
+	))
+	box.Add(widget.NewLabelWithStyle("Bumps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	bumps := widget.NewAccordion()
+	for _, b := range slices.Backward(p.Bumps) {
+		title := fmt.Sprintf("%s, %s: %s", b.Started.Local().Format("2006-01-02 15:04"), b.Role, statusText(b.Status))
+		bumps.Append(widget.NewAccordionItem(title, bumpDetail(b)))
+	}
+	if len(bumps.Items) > 0 {
+		bumps.Open(0)
+	}
+	box.Add(bumps)
+	return container.NewBorder(container.NewHBox(back), nil, nil, nil, container.NewVScroll(box))
+}
+
+// bumpDetail lists a bump's objects and its timeline.
+func bumpDetail(b *history.Bump) fyne.CanvasObject {
+	box := container.NewVBox(wrapLabel("Bump " + b.ID))
+	if !b.Changed() {
+		box.Add(wrapLabel("Nothing changed: everything existed already."))
+	}
+	for _, o := range b.Objects {
+		line := fmt.Sprintf("%s: %s", stepName(o.Kind), o.State)
+		if o.ID != 0 {
+			line += fmt.Sprintf(", id %d", o.ID)
+		}
+		if o.Natural != "" {
+			line += " (" + o.Natural + ")"
+		}
+		if o.Note != "" {
+			line += ": " + o.Note
+		}
+		box.Add(wrapLabel(line))
+	}
+	box.Add(widget.NewLabelWithStyle("Timeline", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
+	for _, e := range b.Timeline {
+		line := e.Time.Local().Format(timeFormat) + "  " + statusText(e.Status)
+		if e.Note != "" {
+			line += ": " + e.Note
+		}
+		box.Add(wrapLabel(line))
+	}
+	return box
+}

@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mispbump/mispbump/internal/history"
+	"github.com/mispbump/mispbump/internal/provision"
+)
+
+// offerRecovery looks for bumps that a crash or a closed window left
+// unfinished and offers to roll them back. Their handshake keys lived
+// only in memory, so they cannot be finished.
+func (u *UI) offerRecovery() {
+	store := u.store
+	u.goWork("look for unfinished bumps", func(context.Context) {
+		unfinished, err := store.Unfinished()
+		u.do(func() {
+			if err != nil {
+				u.log.Warn("read unfinished bumps", "err", err)
+			}
+			if len(unfinished) > 0 {
+				u.askRecovery(unfinished)
+			}
+		})
+	})
+}
+
+func (u *UI) askRecovery(unfinished []*history.Bump) {
+	var names []string
+	for _, b := range unfinished {
+		names = append(names, fmt.Sprintf("%s (started %s, %s)",
+			b.Partner.OrgName, b.Started.Local().Format("2006-01-02 15:04"), statusText(b.Status)))
+	}
+	msg := fmt.Sprintf("%d bump(s) did not finish: %s. They may have left objects on your MISP, "+
+		"and they cannot be completed, because their codes lived only in the closed app. "+
+		"Roll them back now? This removes only what those bumps created.",
+		len(unfinished), strings.Join(names, "; "))
+	u.confirm("Unfinished bump", msg, "Roll back", u.recoverBumps)
+}
+
+// recoverBumps rolls back the unfinished bumps on a worker goroutine.
+func (u *UI) recoverBumps() {
+	client, err := u.cfg.MISPClient(u.log)
+	if err != nil {
+		u.showError("Cannot roll back", err)
+		return
+	}
+	pv := &provision.Provisioner{Client: client, Store: u.store, Logger: u.log}
+	u.goWork("roll back unfinished bumps", func(ctx context.Context) {
+		done, err := pv.Recover(ctx)
+		u.do(func() {
+			if err != nil {
+				u.showError("Roll-back failed", fmt.Errorf("%w: the app offers it again at the next start", err))
+				return
+			}
+			u.showInfo("Rolled back", fmt.Sprintf("%d unfinished bump(s) rolled back.", len(done)))
+			u.history.reload()
+		})
+	})
+}

@@ -1,0 +1,141 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mispbump/mispbump/internal/config"
+	"github.com/mispbump/mispbump/internal/exchange"
+	"github.com/mispbump/mispbump/internal/provision"
+)
+
+// reviewView is the card the admin reads before anything is created: who
+// the partner is, where its MISP is, what it asks for, and what this app
+// will do on the admin's MISP.
+func (b *bumpScreen) reviewView(st bumpState) fyne.CanvasObject {
+	p := st.partner
+	card := widget.NewCard(p.OrgName, p.OrgUUID, partnerForm(p))
+	details := container.NewVScroll(container.NewVBox(card, planView(st)))
+
+	create := widget.NewButtonWithIcon("Create partnership", theme.ConfirmIcon(), b.approve)
+	create.Importance = widget.HighImportance
+	b.buttons[actCreate] = create
+	cancel := widget.NewButtonWithIcon("Cancel bump", theme.CancelIcon(), b.cancelBump)
+
+	// The decision stays in view below the scrolling details.
+	bottom := container.NewVBox(widget.NewSeparator())
+	if st.private != "" {
+		// A check's own text does not wrap, so the reason is a label.
+		check := widget.NewCheck("Create it anyway", func(on bool) {
+			b.privateAccepted = on
+			b.updateCreate()
+		})
+		check.SetChecked(b.privateAccepted)
+		b.privateCheck = check
+		reason := wrapLabel("Your partner's MISP is on a private network: " + st.private + ". " +
+			"Go ahead only if both MISPs can reach each other there.")
+		reason.Importance = widget.WarningImportance
+		bottom.Add(reason)
+		bottom.Add(check)
+	}
+	b.updateCreate()
+	b.addStatus(bottom)
+	bottom.Add(container.NewGridWithColumns(2, create, cancel))
+	return container.NewBorder(nil, bottom, nil, nil, details)
+}
+
+// updateCreate enables Create only when the plan has no conflict and a
+// private partner URL, if any, was accepted.
+func (b *bumpScreen) updateCreate() {
+	create := b.buttons[actCreate]
+	if create == nil {
+		return
+	}
+	st := b.state
+	ok := b.busy == "" && st.planErr == nil && st.plan != nil && (st.private == "" || b.privateAccepted)
+	if ok {
+		create.Enable()
+	} else {
+		create.Disable()
+	}
+}
+
+// partnerForm lists the partner's profile as received.
+func partnerForm(p exchange.Profile) fyne.CanvasObject {
+	pin := "none: the certificate chains to a trusted CA, or the URL is plain http"
+	if len(p.TLSPin) > 0 {
+		pin = config.FormatPin(p.TLSPin)
+	}
+	form := widget.NewForm(
+		formRow("Organisation", p.OrgName),
+		formRow("UUID", p.OrgUUID),
+		formRow("MISP URL", p.URL),
+		formRow("MISP version", orDash(p.MISPVersion)),
+		formRow("Sector", orDash(p.Sector)),
+		formRow("Nationality", orDash(p.Nationality)),
+		formRow("Sync e-mail", p.SyncEmail),
+		formRow("They ask to", directions(p.Pull, p.Push)),
+		formRow("TLS pin", pin),
+	)
+	return form
+}
+
+// directions says which sync directions the partner runs against us.
+func directions(pull, push bool) string {
+	switch {
+	case pull && push:
+		return "pull events from you and push events to you"
+	case pull:
+		return "pull events from you only"
+	case push:
+		return "push events to you only"
+	}
+	return "neither pull nor push (a connection without sync)"
+}
+
+// planView lists what the app will do, the notes, and the conflict that
+// stops it.
+func planView(st bumpState) fyne.CanvasObject {
+	box := container.NewVBox(widget.NewLabelWithStyle("On your MISP", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if st.plan != nil {
+		for _, s := range st.plan.Steps() {
+			box.Add(wrapLabel(fmt.Sprintf("%s: %s", stepName(s.Kind), s.Detail)))
+		}
+		if st.plan.NothingToDo() {
+			box.Add(wrapLabel("Everything already exists: nothing will be created."))
+		}
+		for _, n := range st.plan.Notes {
+			note := wrapLabel("Note: " + n)
+			note.Importance = widget.WarningImportance
+			box.Add(note)
+		}
+	}
+	if st.planErr != nil {
+		title := "This partnership cannot be created"
+		if errors.Is(st.planErr, provision.ErrConflict) {
+			title = "Conflict with what is on your MISP"
+		}
+		box.Add(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(dangerLabel(capitalise(st.planErr.Error())))
+	}
+	return box
+}
+
+func formRow(name, value string) *widget.FormItem {
+	l := widget.NewLabel(value)
+	l.Wrapping = fyne.TextWrapBreak
+	l.Selectable = true
+	return widget.NewFormItem(name, l)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
