@@ -303,3 +303,41 @@ func TestFrameBlockCapacityDefault(t *testing.T) {
 		t.Errorf("default frame carries %d bytes, the documentation says 187", got)
 	}
 }
+
+// FuzzFrameAssembly feeds frames whose content is fuzzed but whose
+// checksum is valid, so the fuzzer reaches the frame parser and the
+// erasure decoder instead of stopping at the checksum.
+func FuzzFrameAssembly(f *testing.F) {
+	anim, err := NewAnimation(make([]byte, 500), AnimationOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for i := 0; i < anim.Frames()+1; i++ {
+		_, content, err := parseText(anim.FrameText(i))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(content, content)
+	}
+	f.Add([]byte{0, 0, 0, 1, 0, 0, 0}, []byte{})
+	f.Add([]byte{0, 0, 0, 1, 0xff, 0xff, 0xff, 1}, []byte{0, 0, 0, 1, 0xff, 0xff, 0xfe, 2})
+	f.Fuzz(func(t *testing.T, first, second []byte) {
+		c := NewCollector()
+		for _, content := range [][]byte{first, second} {
+			text := TextPrefix + encodeBase45(sealBody(kindFrame, content))
+			p, err := c.Add(text)
+			if err != nil {
+				if !errors.Is(err, ErrDamaged) {
+					t.Fatalf("error %v does not wrap ErrDamaged", err)
+				}
+				continue
+			}
+			if p.Have > p.Need || p.Need > maxBlocks {
+				t.Fatalf("progress %d of %d", p.Have, p.Need)
+			}
+			if p.Complete && IDOf(p.Message) != p.MessageID {
+				t.Fatalf("completed message does not match its id %s", p.MessageID)
+			}
+		}
+	})
+}

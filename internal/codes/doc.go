@@ -10,7 +10,7 @@
 //
 // The body starts with one header byte: the low four bits give the kind
 // (0 for a whole message, 1 for one frame of an animated code) and bit 7
-// says that one padding byte ends the body. The body always has an odd
+// marks that one padding byte ends the body. The body always has an odd
 // length, so the last Base45 group has two characters and the text never
 // ends in a space, which lets decoders trim whitespace around pasted text.
 //

@@ -60,8 +60,8 @@ type rowScan struct {
 
 // scan feeds the runs of row i to the state machine. A black run adds to
 // the current black count, moving on from a white count first. The first
-// pixel of a white run closes a black count and may complete a pattern;
-// the rest of the run then counts like the pixels that follow it.
+// pixel of a white run closes a black count and may complete a pattern.
+// The rest of the run then counts like the pixels that follow it.
 func (s *rowScan) scan(row *gozxing.BitArray, i int) {
 	s.jump, s.newSkip = false, 0
 	clear(s.counts)

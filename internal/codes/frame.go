@@ -7,7 +7,7 @@ import (
 )
 
 // MessageID names a message: the first four bytes of its SHA-256. It
-// tells frames of different messages apart and checks the assembled
+// keeps frames of different messages apart and checks the assembled
 // message.
 type MessageID uint32
 

@@ -45,10 +45,9 @@ func (r *Reader) ladder(g grayImage) []step {
 }
 
 // runStep applies one step to g and returns the symbols found, in the
-// coordinates of g, and the finder pattern candidates left unread.
-// Symbols in known, found by an earlier step, are erased first so the
-// step spends its time on the others.
-func (r *Reader) runStep(s step, g grayImage, known []Symbol) ([]Symbol, int) {
+// coordinates of g. Symbols in known, found by an earlier step, are
+// erased first so the step spends its time on the others.
+func (r *Reader) runStep(s step, g grayImage, known []Symbol) []Symbol {
 	img := g
 	if s.scale != 1 {
 		img = g.resized(int(math.Round(float64(g.w)*s.scale)), int(math.Round(float64(g.h)*s.scale)))
@@ -72,7 +71,7 @@ func (r *Reader) runStep(s step, g grayImage, known []Symbol) ([]Symbol, int) {
 		matrix, err = hybridMatrix(img)
 	}
 	if err != nil {
-		return nil, 0
+		return nil
 	}
 
 	for _, sym := range known {
@@ -80,11 +79,10 @@ func (r *Reader) runStep(s step, g grayImage, known []Symbol) ([]Symbol, int) {
 	}
 
 	var results []result
-	leftover := 0
 	if s.pure {
 		results = pureDecode(source, matrix)
 	} else {
-		results, leftover = decodeMatrix(matrix, r.maxCodes)
+		results = decodeMatrix(matrix, r.maxCodes)
 	}
 
 	symbols := make([]Symbol, 0, len(results))
@@ -95,5 +93,5 @@ func (r *Reader) runStep(s step, g grayImage, known []Symbol) ([]Symbol, int) {
 		}
 		symbols = append(symbols, sym)
 	}
-	return symbols, leftover
+	return symbols
 }

@@ -77,7 +77,8 @@ func (r *Reader) Scan(img image.Image) []Symbol {
 	origin := img.Bounds().Min
 	var found []Symbol
 	for _, s := range r.ladder(g) {
-		symbols, _ := r.runStep(s, g, found)
+		symbols := r.runStep(s, g, found)
+		r.debug("ladder step done", "step", s.name, "codes", len(symbols), "elapsed", time.Since(start))
 		for _, sym := range symbols {
 			if !containsSymbol(found, sym.Text) && len(found) < r.maxCodes {
 				found = append(found, sym)
@@ -148,17 +149,12 @@ type result struct {
 // each symbol it erases the symbol from the matrix and searches again,
 // because the finder stops at the first three patterns it confirms, so
 // several codes side by side are all read.
-//
-// It also returns how many finder pattern candidates the last, failed
-// search saw: a few left over mean a code that this matrix does not
-// resolve, which a later ladder step may read.
-func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) ([]result, int) {
+func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) []result {
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
 	dec := decoder.NewDecoder()
 
 	var out []result
 	usedMulti := false
-	leftover := 0
 	// NOTE: searches after the first code skip rows as gozxing does
 	// without TRY_HARDER (every eighth row of a 1080-row frame), which
 	// takes a third of the time, so a second code with finder patterns
@@ -171,11 +167,10 @@ func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) ([]result, int) {
 			res, ok = decodeCandidate(dec, matrix, info, hints)
 		}
 		if !ok {
-			leftover = len(finder.GetPossibleCenters())
 			// The finder stops scanning once it confirms three patterns,
 			// and those may belong to an unreadable symbol or mix two
 			// symbols, so try every triple the multi finder proposes, once.
-			if usedMulti || leftover < 3 {
+			if usedMulti || len(finder.GetPossibleCenters()) < 3 {
 				break
 			}
 			usedMulti = true
@@ -188,7 +183,7 @@ func decodeMatrix(matrix *gozxing.BitMatrix, maxCodes int) ([]result, int) {
 		out = append(out, res)
 		eraseSymbol(matrix, res)
 	}
-	return out, leftover
+	return out
 }
 
 // decodeMulti decodes the candidates of the multi finder that are not in

@@ -35,8 +35,8 @@ type outcome struct {
 type reader struct {
 	name string
 	// start prepares the reader and returns the function that reads one
-	// sample and the one that releases what start took. Its error tells
-	// why the reader cannot run, such as a missing tool.
+	// sample and the one that releases what start took. Its error
+	// explains why the reader cannot run, such as a missing tool.
 	start func() (read func(sample) (outcome, error), stop func(), err error)
 }
 
