@@ -9,7 +9,7 @@ import (
 
 // TextPrefix starts the text form of every code: the format name and its
 // version, all in the QR alphanumeric character set.
-const TextPrefix = textName + "1:"
+const TextPrefix = "MISPBUMP1:"
 
 const (
 	textName    = "MISPBUMP"

@@ -3,6 +3,7 @@ package codes
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -178,4 +179,10 @@ func FuzzDecodeText(f *testing.F) {
 			t.Fatalf("decoded message does not round trip: %v", err)
 		}
 	})
+}
+
+func TestTextPrefixMatchesParts(t *testing.T) {
+	if want := textName + strconv.Itoa(textVersion) + ":"; TextPrefix != want {
+		t.Errorf("TextPrefix %q does not match the name and version parsed, %q", TextPrefix, want)
+	}
 }
