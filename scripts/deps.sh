@@ -9,7 +9,7 @@ set -euo pipefail
 required=(gcc pkg-config libgl1-mesa-dev xorg-dev libxxf86vm-dev xvfb xauth xdotool x11-utils)
 # The reference readers only feed the benchmark; a release without them
 # still builds and tests.
-optional=(zbar-tools zxing-cpp-tools python3-zxing-cpp)
+optional=(zbar-tools zxing-cpp-tools python3-zxing-cpp python3-numpy)
 
 is_installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
