@@ -23,7 +23,7 @@ const (
 // called.
 var DefaultPreviewSize = image.Pt(640, 480)
 
-// errStop tells the pacer's caller that the camera is closing.
+// errStop is the pacer's signal that the camera is closing.
 var errStop = errors.New("camera stopping")
 
 // Options configures Open. The zero value opens the first camera at
@@ -52,7 +52,7 @@ type Options struct {
 // Camera is an open camera. It implements scan.Source: Next returns grey,
 // downscaled copies of the latest frames, paced to keep CPU use under
 // Options.CPUShare. Meanwhile Preview delivers colour frames scaled to
-// the preview size. Frames that neither side asks for are dropped
+// the preview size. Frames that neither side requests are dropped
 // without being converted. Camera is safe for concurrent use.
 type Camera struct {
 	device     Device
@@ -65,7 +65,7 @@ type Camera struct {
 	preview     chan *image.RGBA
 	previewSize atomic.Pointer[image.Point]
 	// requests carries Next's reply channel to the capture loop. It is
-	// unbuffered, so the loop sees a request only while Next waits.
+	// unbuffered, so the loop receives a request only while Next waits.
 	requests chan chan *image.Gray
 
 	stats     counters
@@ -73,8 +73,8 @@ type Camera struct {
 	stopped   chan struct{} // closed when the capture loop has ended
 	closeOnce sync.Once
 	paceMu    sync.Mutex
-	// err is why the capture loop ended and closeErr the error of
-	// closing the stream; both are written before stopped is closed.
+	// err is the reason the capture loop ended, and closeErr the error
+	// of closing the stream. Both are written before stopped is closed.
 	err      error
 	closeErr error
 }

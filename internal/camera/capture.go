@@ -14,8 +14,8 @@ type Stats struct {
 	// Previewed counts frames sent to the preview and Decoded those
 	// handed to Next.
 	Previewed, Decoded int64
-	// Dropped counts frames that nobody asked for, which were never
-	// converted.
+	// Dropped counts frames that neither the preview nor Next
+	// requested, which were never converted.
 	Dropped int64
 	// Bad counts frames that could not be converted, such as truncated
 	// MJPEG frames.

@@ -6,7 +6,7 @@ import (
 	"slices"
 )
 
-// DefaultMode is the capture mode Open asks for when Options.Mode is
+// DefaultMode is the capture mode Open requests when Options.Mode is
 // zero: enough pixels for a code across a third of the picture, at a
 // frame rate that keeps the preview smooth.
 var DefaultMode = Mode{Width: 1280, Height: 720, FPS: 30}
@@ -21,11 +21,16 @@ const minSmoothFPS = 15
 // per module.
 const minUncompressedArea = 640 * 480
 
-// ChooseMode returns the offer nearest to want. In order, it prefers:
-// a smooth frame rate (at least 15 fps, or want.FPS if lower), an
-// uncompressed format of at least 640×480, a frame size close to want
-// (a larger size beats a smaller one at the same distance, because
-// codes need pixels), an uncompressed format, and the higher frame rate.
+// ChooseMode returns the offer nearest to want. Its preferences, in
+// order, are:
+//
+//   - a smooth frame rate: at least 15 fps, or want.FPS if lower;
+//   - an uncompressed format of at least 640×480;
+//   - a frame size close to want, where a larger size beats a smaller
+//     one at the same distance because codes need pixels;
+//   - an uncompressed format;
+//   - the higher frame rate.
+//
 // Offers in formats that Camera cannot convert are skipped. It returns
 // false when no offer is usable.
 func ChooseMode(offers []Mode, want Mode) (Mode, bool) {

@@ -25,10 +25,10 @@ const (
 // pacer decides when Next may hand out the next frame for decoding. It
 // measures the process CPU time since the last frame it released and
 // holds the next one until the average over that span falls to the
-// share. Decoding happens in the caller (scan.Run), after Next returns,
-// so holding Next back is what limits the decoder's CPU use: a closed
-// loop that adapts to the cost of each decode and to whatever else the
-// process does, such as drawing the preview.
+// share. Decoding happens in the caller (scan.Run) after Next returns,
+// so holding Next back limits the decoder's CPU use. The loop adapts to
+// the cost of each decode and to the rest of the process's work, such
+// as drawing the preview.
 type pacer struct {
 	share   float64
 	minGap  time.Duration

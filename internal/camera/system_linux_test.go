@@ -25,8 +25,8 @@ func TestSystemWithoutCamera(t *testing.T) {
 }
 
 func TestV4L2SkipsOtherDevices(t *testing.T) {
-	// /dev/null is a character device but no V4L2 device: it must not
-	// be listed, and opening it must say why.
+	// /dev/null is a character device but no V4L2 device, so it must
+	// not be listed, and opening it must fail.
 	d := v4l2Driver{pattern: "/dev/null"}
 	devices, err := d.Devices()
 	if err != nil || len(devices) != 0 {

@@ -1,7 +1,7 @@
-// Package camview shows a camera in a Fyne window: the live preview,
-// a picker when there are several cameras, the decode progress of an
-// animated code ("7 of 9"), and the reason when there is no camera to
-// show, with the other ways to read a code named.
+// Package camview shows a camera in a Fyne window. The view has the live
+// preview, a picker when there are several cameras and the decode
+// progress of an animated code ("7 of 9"). When there is no camera to
+// show, it gives the reason and names the other ways to read a code.
 //
 // A Viewer opens the camera through a camera.Driver (camera.System on
 // the desktop) and remembers the chosen camera in the app preferences.

@@ -50,14 +50,14 @@ type Viewer struct {
 	pixels image.Point
 }
 
-// State is what a Viewer shows, for callers and tests.
+// State is the content of a Viewer, for callers and tests.
 type State struct {
 	// Device is the open camera; empty when none is open.
 	Device camera.Device
 	// Status is the text of the status line: the camera's name, the
 	// progress of a scan, or why there is no camera.
 	Status string
-	// Err is why no camera is open: it wraps camera.ErrNoCamera,
+	// Err is the reason no camera is open. It wraps camera.ErrNoCamera,
 	// camera.ErrBusy, camera.ErrNoCameraAPI or another open error.
 	Err error
 	// Frames counts the preview frames shown since Start.
@@ -99,8 +99,8 @@ func (v *Viewer) MinSize() fyne.Size {
 	return v.BaseWidget.MinSize().Max(fyne.NewSquareSize(minPreviewSide))
 }
 
-// Resize implements fyne.Widget and asks the camera for preview frames
-// of the new size in pixels, so Fyne never scales down a full frame.
+// Resize implements fyne.Widget and requests preview frames of the new
+// size in pixels from the camera, so Fyne never scales down a full frame.
 func (v *Viewer) Resize(size fyne.Size) {
 	v.BaseWidget.Resize(size)
 	scale := float32(1)

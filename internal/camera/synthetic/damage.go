@@ -25,8 +25,8 @@ type Damage struct {
 	Tilt float64
 	// Rotation is the screen's roll in radians.
 	Rotation float64
-	// Shake is how far, in pixels, the screen moves between two codes
-	// shown, as a hand-held phone does.
+	// Shake is the largest movement of the screen, in pixels, between
+	// two codes shown, as a hand-held phone moves.
 	Shake float64
 	// Drop is the share of camera frames lost, 0 to 1.
 	Drop float64
@@ -51,7 +51,7 @@ var DefaultDamage = Damage{
 
 // Grey levels of the scene at a good exposure.
 const (
-	darkLevel  = 22  // a dark module as the camera sees a screen
+	darkLevel  = 22  // a dark module of the screen in the camera picture
 	lightLevel = 232 // the screen's white
 	// roomLevel is the wall behind the screen, on the scale of the
 	// filmed picture where 0 is a dark module and 255 the white.

@@ -20,8 +20,8 @@ type Options struct {
 	// CodeSide is the side, in pixels of the frame, of the code with
 	// its app window. Zero means 60% of the frame height.
 	CodeSide int
-	// Damage is what the camera does to the picture. Nil means
-	// DefaultDamage; a pointer to the zero Damage means none.
+	// Damage is the set of camera effects on the picture. Nil means
+	// DefaultDamage, and a pointer to the zero Damage means none.
 	Damage *Damage
 	// Seed fixes the damage and which frames are lost.
 	Seed int64
@@ -177,14 +177,16 @@ func (s *stream) ReadFrame(ctx context.Context) ([]byte, error) {
 // random exposure, or the blend of two codes when the screen switched
 // since the previous frame.
 func (s *stream) frame(n int) []byte {
-	shown := func(n int) int {
+	// codeAt returns how many codes the screen has switched through by
+	// camera frame n.
+	codeAt := func(n int) int {
 		return int(float64(n) / s.mode.FPS * s.show)
 	}
 	count := len(s.reel.takes)
-	i := shown(n) % count
+	i := codeAt(n) % count
 
 	var pic []byte
-	if s.reel.blends != nil && n > 0 && shown(n) != shown(n-1) {
+	if s.reel.blends != nil && n > 0 && codeAt(n) != codeAt(n-1) {
 		pic = s.reel.blends[i]
 	} else {
 		takes := s.reel.takes[i]

@@ -3,11 +3,11 @@
 //
 // Each device plays one Scene: the app's static code, or the loop of an
 // animated code, as a phone or laptop screen held in front of a webcam.
-// Frames carry the damage cameras add (blur, noise, exposure changes,
-// perspective and shake, frames lost and frames caught while the screen
-// switches codes) and arrive in real time as raw YUYV or MJPEG bytes, so
-// everything after the hardware, from pixel conversion to the code
-// reader, runs as it does with a real camera.
+// Frames carry the damage cameras add: blur, noise, exposure changes,
+// perspective and shake, lost frames, and frames caught while the screen
+// switches codes. They arrive in real time as raw YUYV or MJPEG bytes.
+// Everything after the hardware, from pixel conversion to the code
+// reader, therefore runs as it does with a real camera.
 package synthetic
 
 import (
@@ -21,8 +21,8 @@ import (
 // of an animated code, like the app's Bump screen.
 const DefaultShowFPS = 8
 
-// Scene is what one synthetic camera films: a screen showing a loop of
-// code images.
+// Scene is the subject of one synthetic camera: a screen showing a loop
+// of code images.
 type Scene struct {
 	// Name labels the device, such as "hello (animated)".
 	Name string
