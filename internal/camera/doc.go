@@ -53,8 +53,8 @@
 // films the app's codes with camera damage and delivers raw YUYV or
 // MJPEG frames in real time.
 //
-// NOTE: no webcam was attached where this package was written, so the
-// V4L2 streaming path has not run against a device; only its listing,
+// NOTE: the V4L2 streaming path has not run against a device, because no
+// webcam was attached where this package was written. Its listing, its
 // error mapping and the no-camera case were tested. The macOS driver has
 // not been compiled.
 package camera

@@ -1,6 +1,7 @@
 package camera
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -35,13 +36,32 @@ func ScanPhoto(photo image.Image, r *codes.Reader) []codes.Symbol {
 	return nil
 }
 
+// MaxPhotoPixels is the largest photo ReadPhoto decodes, in pixels: a
+// 50-megapixel phone camera fits, while a small PNG that claims a huge
+// size cannot make it allocate gigabytes.
+const MaxPhotoPixels = 64_000_000
+
 // ReadPhoto decodes a JPEG or PNG photo from src and scans it with
-// ScanPhoto.
+// ScanPhoto. It reads all of src into memory first, so callers bound
+// untrusted input with io.LimitReader.
 func ReadPhoto(src io.Reader, r *codes.Reader) ([]codes.Symbol, error) {
-	photo, _, err := image.Decode(src)
+	data, err := io.ReadAll(src)
+	if err != nil {
+		return nil, fmt.Errorf("read photo: %w", err)
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if errors.Is(err, image.ErrFormat) {
 		return nil, fmt.Errorf("read photo: not a JPEG or PNG image: %w", err)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("read photo header: %w", err)
+	}
+	if px := int64(cfg.Width) * int64(cfg.Height); px > MaxPhotoPixels {
+		return nil, fmt.Errorf("read photo: %d×%d pixels is more than the %d million this app "+
+			"reads; take a photo at a lower resolution", cfg.Width, cfg.Height, MaxPhotoPixels/1_000_000)
+	}
+
+	photo, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("read photo: %w", err)
 	}

@@ -3,10 +3,14 @@ package camera_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/jpeg"
+	"image/png"
 	"math/rand"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mispbump/mispbump/internal/camera"
@@ -74,6 +78,27 @@ func TestReadPhotoRejectsOtherFiles(t *testing.T) {
 	_, err := camera.ReadPhoto(bytes.NewReader([]byte("%PDF-1.7 not a photo")), codes.NewReader(codes.ReaderOptions{}))
 	if err == nil {
 		t.Fatal("a PDF was read as a photo")
+	}
+}
+
+func TestReadPhotoRejectsHugeImages(t *testing.T) {
+	// A PNG header that claims 20000×20000 pixels: decoding it would
+	// allocate 400 MB or more.
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	// The IHDR chunk starts at byte 8 with its length, then its type
+	// at 12, its 13 bytes of data (width and height first) at 16 and
+	// its CRC of type and data at 29.
+	binary.BigEndian.PutUint32(data[16:], 20000)
+	binary.BigEndian.PutUint32(data[20:], 20000)
+	binary.BigEndian.PutUint32(data[29:], crc32.ChecksumIEEE(data[12:29]))
+
+	_, err := camera.ReadPhoto(bytes.NewReader(data), codes.NewReader(codes.ReaderOptions{}))
+	if err == nil || !strings.Contains(err.Error(), "20000×20000") {
+		t.Errorf("ReadPhoto of a 400-megapixel header = %v, want an error naming the size", err)
 	}
 }
 
