@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"errors"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -84,7 +82,7 @@ func (u *UI) showInfo(title, message string) {
 	u.showDialog(dialog.NewCustom(title, "Close", u.wrappedText(message), u.win))
 }
 
-// confirm asks a yes/no question; yes runs only on the confirm button.
+// confirm shows a yes/no question. yes runs only on the confirm button.
 func (u *UI) confirm(title, message, yesLabel string, yes func()) {
 	d := dialog.NewCustomConfirm(title, yesLabel, "Cancel", u.wrappedText(message), func(ok bool) {
 		if ok {
@@ -119,11 +117,3 @@ func errText(err error) string {
 	}
 	return capitalise(err.Error())
 }
-
-// errCancelled reports whether err only says that the admin stopped the
-// operation, which needs no error dialog.
-func errCancelled(err error) bool {
-	return errors.Is(err, errStopped)
-}
-
-var errStopped = errors.New("stopped")

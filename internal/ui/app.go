@@ -168,7 +168,7 @@ func tabLocation() container.TabLocation {
 func (u *UI) Window() fyne.Window { return u.win }
 
 // setTitle names the admin's organisation in the window title, so that two
-// windows side by side can be told apart.
+// windows side by side can be distinguished.
 func (u *UI) setTitle(org string) {
 	if org != "" {
 		u.orgName = org
@@ -189,6 +189,9 @@ func (u *UI) tabSelected(*container.TabItem) {
 		u.history.reload()
 	case tabBump:
 		u.bump.shown()
+	}
+	if u.tabs.SelectedIndex() != tabBump {
+		u.bump.left()
 	}
 }
 

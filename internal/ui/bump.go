@@ -122,6 +122,14 @@ func (b *bumpScreen) shown() {
 	b.render()
 }
 
+// left runs when another tab is selected: a live scan stops, because
+// the camera or the screen capture should not run unseen.
+func (b *bumpScreen) left() {
+	if b.stopOp != nil && (b.scanning == scanCamera || b.scanning == scanScreenSource) {
+		b.stopOp()
+	}
+}
+
 // stopAll stops scans and animations before the window closes.
 func (b *bumpScreen) stopAll() {
 	if b.stopOp != nil {

@@ -88,7 +88,7 @@ func (b *bumpScreen) start(role history.Role) {
 		return err
 	}, func(err error) {
 		if err != nil {
-			b.setNotice("Cannot start the bump: "+errText(err), true)
+			b.setNotice("Cannot start the bump: "+err.Error(), true)
 			return
 		}
 		b.session = sess
@@ -121,7 +121,7 @@ func (b *bumpScreen) ended() bool {
 	return false
 }
 
-// reset forgets the finished session and shows the start view.
+// reset drops the finished session and shows the start view.
 func (b *bumpScreen) reset() {
 	if b.busy != "" {
 		return
@@ -182,6 +182,7 @@ func (b *bumpScreen) confirm(match bool) {
 		b.cancelNote = "The confirmation codes differed, so a code may have come from someone else. " +
 			"Start again, face to face if you can."
 	}
+	b.notice = ""
 	b.run(busy, false, func(ctx context.Context) error {
 		return sess.Confirm(ctx, match)
 	}, func(err error) {
@@ -235,7 +236,7 @@ func (b *bumpScreen) cancelBump() {
 	})
 }
 
-// receivedNotice tells the admin what a scan delivered.
+// receivedNotice shows what a scan delivered.
 func (b *bumpScreen) receivedNotice(got bump.Received) {
 	b.setNotice("Received the "+got.Description+".", false)
 	if got.StepErr != nil {

@@ -21,7 +21,8 @@ const (
 	scanText         = "text"
 )
 
-// canScan reports whether a scan may start now, and says why not.
+// canScan reports whether a scan may start now. When none may, it shows
+// why.
 func (b *bumpScreen) canScan() bool {
 	switch {
 	case b.session == nil:

@@ -11,8 +11,8 @@ import (
 
 // bumpState is a copy of what the bump screen shows about a session. The
 // worker goroutine takes it after each operation, because the session's
-// methods wait while another call (such as Verify) holds its lock, and the
-// UI goroutine must never wait.
+// methods wait while another call (such as Verify) holds its lock, and a
+// wait on the UI goroutine would freeze the window.
 type bumpState struct {
 	stage    bump.Stage
 	role     history.Role
@@ -82,7 +82,7 @@ func (st bumpState) heading() string {
 	return string(st.stage)
 }
 
-// help says what to do at the stage.
+// help returns what to do at the stage.
 func (st bumpState) help() string {
 	switch st.stage {
 	case bump.StageShowHello:

@@ -113,12 +113,12 @@ func (b *bumpScreen) waitView(st bumpState) fyne.CanvasObject {
 
 // codeTools are the buttons that act on the shown code.
 func (b *bumpScreen) codeTools() fyne.CanvasObject {
-	animated := widget.NewCheck("Animated", b.setAnimated)
+	animated := widget.NewCheck("Animated code (for cameras)", b.setAnimated)
 	animated.SetChecked(b.animated)
 	full := widget.NewButtonWithIcon("Full screen", theme.ViewFullScreenIcon(), b.enterFullScreen)
 	copyText := widget.NewButtonWithIcon("Copy as text", theme.ContentCopyIcon(), b.copyText)
 	b.buttons[actFullScreen], b.buttons[actCopyText] = full, copyText
-	return container.NewGridWithColumns(3, animated, full, copyText)
+	return container.NewVBox(animated, container.NewGridWithColumns(2, full, copyText))
 }
 
 // scanBox offers the scan sources for the expected message, with the
@@ -212,7 +212,7 @@ func (b *bumpScreen) failedView(st bumpState) fyne.CanvasObject {
 	return container.NewVScroll(box)
 }
 
-// cancelledView says why the bump ended and that its objects are gone.
+// cancelledView explains why the bump ended and that its objects are gone.
 func (b *bumpScreen) cancelledView() fyne.CanvasObject {
 	box := container.NewVBox()
 	if b.cancelNote != "" {

@@ -6,21 +6,22 @@ import (
 	"github.com/mispbump/mispbump/internal/scan"
 )
 
-// CameraProvider is where the bump screen gets live camera frames. The
-// camera package implements it; with Options.Camera nil the bump screen
-// has no Camera button and offers the other scan sources.
+// CameraProvider is the source of live camera frames for the bump screen.
+// The camera package implements it. With Options.Camera nil the bump
+// screen has no Camera button and offers the other scan sources.
 //
 // The bump screen calls Cameras when the admin presses Camera, shows a
 // picker when there are several (remembering the last choice in the app
-// preferences), and calls Open with the chosen id. It shows every frame
-// that the source's Next returns as the preview and gives the same
-// source to scan.Run, which decodes the latest frame only. Closing the
-// source, on a completed scan, Escape or leaving the screen, must release
-// the device.
+// preferences), and calls Open with the chosen id. It shows the frames
+// that the source's Next returns as the preview, at most maxPreviewFPS a
+// second, and gives the same source to scan.Run, which decodes the latest
+// frame only. The screen closes the source when a message is accepted, on
+// Escape or Stop, when the admin leaves the Bump screen and when the
+// window closes; Close must release the device.
 type CameraProvider interface {
 	// Cameras lists the cameras that can be opened, the preferred one
-	// first. An empty list means there is none; the error says why
-	// (for example "camera busy") and is shown to the admin.
+	// first. An empty list means there is none. An error, such as
+	// "camera busy", is shown to the admin.
 	Cameras(ctx context.Context) ([]Camera, error)
 	// Open starts the camera with the given id and returns its frames
 	// as a live source (a source without scan.Recorded). Frames should
@@ -30,8 +31,8 @@ type CameraProvider interface {
 
 // Camera names one camera for the picker.
 type Camera struct {
-	// ID is what Open takes, stable across runs so the choice can be
-	// remembered.
+	// ID is the identifier Open takes. It must stay the same across
+	// runs, so that the choice can be remembered.
 	ID string
 	// Name is shown to the admin, such as "Integrated Webcam".
 	Name string

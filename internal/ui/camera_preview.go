@@ -104,7 +104,7 @@ func (b *bumpScreen) scanCamera() {
 		b.ui.do(func() {
 			switch {
 			case err != nil:
-				b.setNotice("No camera available: "+errText(err)+". Use Scan screen, Open image or Paste text.", true)
+				b.setNotice("No camera available: "+err.Error()+". Use Scan screen, Open image or Paste text.", true)
 				b.render()
 			case len(cams) == 0:
 				b.setNotice("No camera found: use Scan screen, Open image or Paste text.", true)
@@ -118,7 +118,7 @@ func (b *bumpScreen) scanCamera() {
 	})
 }
 
-// pickCamera asks which camera to use, preselecting the last one used.
+// pickCamera shows a camera picker with the last camera used preselected.
 func (b *bumpScreen) pickCamera(cams []Camera) {
 	names := make([]string, len(cams))
 	chosen := 0

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -16,10 +15,7 @@ const confirmationCodeSize = 40
 
 // comparePanel shows the confirmation code and the two verdict buttons.
 func (b *bumpScreen) comparePanel(st bumpState) fyne.CanvasObject {
-	code := canvas.NewText(st.code, theme.Color(theme.ColorNameForeground))
-	code.TextSize = confirmationCodeSize
-	code.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
-	code.Alignment = fyne.TextAlignCenter
+	code := newBigText(st.code, confirmationCodeSize)
 
 	help := widget.NewLabel("Your partner sees a code too. Compare them, aloud on a call. " +
 		"Only identical codes prove that the codes you scanned came from your partner.")
@@ -125,5 +121,14 @@ func wrapLabel(text string) *widget.Label {
 func dangerLabel(text string) *widget.Label {
 	l := wrapLabel(text)
 	l.Importance = widget.DangerImportance
+	return l
+}
+
+// heading is a large title that wraps, so a long organisation name does
+// not widen the window beyond a phone screen.
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.Wrapping = fyne.TextWrapWord
 	return l
 }

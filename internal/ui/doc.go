@@ -11,10 +11,10 @@
 // # Threading
 //
 // Fyne widgets belong to the UI goroutine. Every call that can wait on the
-// network or on a scan (MISP requests, every bump.Session method that
-// provisions, screen captures, image decoding) runs in its own goroutine,
-// and its result comes back through UI.do, which is fyne.Do in the app and
-// a queue that the test goroutine drains in tests. A bump.Session holds its
+// network or on a scan runs in its own goroutine: MISP requests, every
+// bump.Session method that provisions, screen captures, image decoding.
+// Its result comes back through UI.do, which is fyne.Do in the app. In
+// tests it is a queue that the test goroutine drains. A bump.Session holds its
 // lock for the whole of a long call such as Verify, so the screens never
 // call it from the UI goroutine: after every operation the worker copies
 // what the screen needs into a bumpState and hands that over instead.

@@ -22,10 +22,10 @@ import (
 	"github.com/mispbump/mispbump/internal/mispsim"
 )
 
-// uiLoop stands in for Fyne's event loop in tests: UI.do queues work, and
-// the test goroutine runs it while it waits, so widgets are only touched
-// from the test goroutine, as they are only touched from the main
-// goroutine in the app.
+// uiLoop replaces Fyne's event loop in tests. UI.do queues work, and the
+// test goroutine runs it while it waits. So widgets are only touched from
+// the test goroutine, as they are only touched from the main goroutine in
+// the app.
 type uiLoop struct {
 	mu    sync.Mutex
 	queue []func()
@@ -122,17 +122,23 @@ func newSide(t *testing.T, a fyne.App, loop *uiLoop, org, uuid string) *side {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sim.Close() })
+
 	dir := t.TempDir()
+	keys := config.FileStore{Path: filepath.Join(dir, "keys.json")}
+	if err := keys.Set(url, sim.AdminKey()); err != nil {
+		t.Fatal(err)
+	}
 	cfg := &config.Config{
-		MISPURL: url, Key: sim.AdminKey(), KeySource: "test",
+		MISPURL: url, Key: sim.AdminKey(), KeySource: keys.Describe(),
 		Timeout: 10 * time.Second, Pull: true, Push: true,
 		DataDir: filepath.Join(dir, "data"), File: filepath.Join(dir, "config.yaml"),
 	}
+
 	s := &side{t: t, sim: sim, url: url, loop: loop, logs: &bytes.Buffer{}, cfg: cfg}
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: s.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	s.ui, err = newUI(context.Background(), a, Options{
 		Config:     cfg,
-		KeyStore:   config.FileStore{Path: filepath.Join(dir, "keys.json")},
+		KeyStore:   keys,
 		Logger:     logger,
 		VerifyWait: 30 * time.Second,
 	}, loop.do)
@@ -229,8 +235,6 @@ func (s *side) texts() string {
 			parts = append(parts, "["+v.Text+"]")
 		case *widget.Check:
 			parts = append(parts, "("+v.Text+")")
-		case *widget.Card:
-			parts = append(parts, v.Title, v.Subtitle)
 		case *widget.Accordion:
 			for _, item := range v.Items {
 				parts = append(parts, item.Title)

@@ -98,8 +98,7 @@ func (h *historyScreen) listView() fyne.CanvasObject {
 func (h *historyScreen) partnerRow(p *history.Partnership) fyne.CanvasObject {
 	name := widget.NewLabelWithStyle(p.Partner.OrgName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
-	status := wrapLabel(statusLine(p))
-	status.Importance = statusImportance(p.Status)
+	status := statusRow(p)
 	uuid := p.Partner.OrgUUID
 	details := widget.NewButtonWithIcon("Details", theme.NavigateNextIcon(), func() {
 		h.selected = uuid
@@ -146,16 +145,22 @@ func statusText(s history.Status) string {
 	return string(s)
 }
 
-func statusImportance(s history.Status) widget.Importance {
-	switch s {
+// statusRow shows a partnership's status line with an icon. Only a
+// failure is coloured: green text on a light background is hard to read.
+func statusRow(p *history.Partnership) fyne.CanvasObject {
+	text := wrapLabel(statusLine(p))
+	icon := theme.InfoIcon()
+	switch p.Status {
 	case history.StatusVerified:
-		return widget.SuccessImportance
+		icon = theme.ConfirmIcon()
 	case history.StatusFailed:
-		return widget.DangerImportance
+		icon = theme.NewErrorThemedResource(theme.ErrorIcon())
+		text.Importance = widget.DangerImportance
 	case history.StatusRemoved:
-		return widget.LowImportance
+		icon = theme.DeleteIcon()
+		text.Importance = widget.LowImportance
 	}
-	return widget.MediumImportance
+	return container.NewBorder(nil, nil, widget.NewIcon(icon), nil, text)
 }
 
 // verifyAgain runs MISP's connection test for the partnership.
@@ -177,7 +182,8 @@ func (h *historyScreen) verifyAgain(p *history.Partnership) {
 	})
 }
 
-// removePartnership asks, then ends the partnership on the admin's MISP.
+// removePartnership asks for confirmation, then ends the partnership on
+// the admin's MISP.
 func (h *historyScreen) removePartnership(p *history.Partnership) {
 	pv, err := h.provisioner()
 	if err != nil {

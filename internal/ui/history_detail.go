@@ -12,7 +12,8 @@ import (
 	"github.com/mispbump/mispbump/internal/history"
 )
 
-// timeFormat is how the history shows times, in the local zone.
+// timeFormat is the layout of times in the history, which shows them in
+// the local zone.
 const timeFormat = "2006-01-02 15:04:05"
 
 // detailView shows one partner: its profile, the actions, the last
@@ -33,8 +34,9 @@ func (h *historyScreen) detailView(p *history.Partnership) fyne.CanvasObject {
 
 	box := container.NewVBox(
 		widget.NewLabelWithStyle(p.Partner.OrgName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		wrapLabel(statusLine(p)),
-		container.NewGridWithColumns(2, verify, remove),
+		statusRow(p),
+		verify,
+		remove,
 	)
 	if h.busy != "" {
 		box.Add(wrapLabel(h.busy))

@@ -93,7 +93,8 @@ func (b *bumpScreen) receivePasted(text string) {
 	})
 }
 
-// openImage asks for an image or text file of the partner's code.
+// openImage opens a file dialog for an image or text file of the
+// partner's code.
 func (b *bumpScreen) openImage() {
 	if b.session == nil || b.state.expected == 0 {
 		b.canScan()

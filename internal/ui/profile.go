@@ -93,8 +93,8 @@ func (p *profileScreen) act(a action) {
 	}
 }
 
-// updateKeyNote says where the key lives, so the admin knows what Save
-// does with it.
+// updateKeyNote names the store that holds the key, which is also where
+// Save puts a typed key.
 func (p *profileScreen) updateKeyNote() {
 	cfg := p.ui.cfg
 	store := p.ui.keys.Describe()
@@ -199,7 +199,7 @@ func (p *profileScreen) testConnection() {
 			p.setBusy(false)
 			p.result.RemoveAll()
 			if err != nil {
-				p.setStatus("Connection failed: "+errText(err), true)
+				p.setStatus("Connection failed: "+err.Error(), true)
 				return
 			}
 			p.setStatus("Connected.", false)
@@ -229,6 +229,7 @@ func (p *profileScreen) saveSettings() {
 		storeKey = cfg.Key
 	}
 	keys := p.ui.keys
+
 	p.setBusy(true)
 	p.setStatus("Saving…", false)
 	p.ui.goWork("save profile", func(context.Context) {
@@ -239,10 +240,11 @@ func (p *profileScreen) saveSettings() {
 		if err == nil {
 			err = cfg.Save()
 		}
+
 		p.ui.do(func() {
 			p.setBusy(false)
 			if err != nil {
-				p.setStatus("Not saved: "+errText(err), true)
+				p.setStatus("Not saved: "+err.Error(), true)
 				p.ui.showError("Cannot save the profile", err)
 				return
 			}

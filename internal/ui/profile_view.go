@@ -42,5 +42,5 @@ func profileView(p *provision.Profile) fyne.CanvasObject {
 		l.Importance = widget.WarningImportance
 		box.Add(l)
 	}
-	return widget.NewCard("Connected to "+org.Name, "What partners will see", box)
+	return container.NewVBox(heading("Connected to "+org.Name), wrapLabel("What partners will see:"), box)
 }

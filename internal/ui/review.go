@@ -14,13 +14,12 @@ import (
 	"github.com/mispbump/mispbump/internal/provision"
 )
 
-// reviewView is the card the admin reads before anything is created: who
-// the partner is, where its MISP is, what it asks for, and what this app
-// will do on the admin's MISP.
+// reviewView returns the card the admin reads before anything is created:
+// who the partner is, where its MISP is, what it requests, and what this
+// app will do on the admin's MISP.
 func (b *bumpScreen) reviewView(st bumpState) fyne.CanvasObject {
 	p := st.partner
-	card := widget.NewCard(p.OrgName, p.OrgUUID, partnerForm(p))
-	details := container.NewVScroll(container.NewVBox(card, planView(st)))
+	details := container.NewVScroll(container.NewVBox(heading(p.OrgName), partnerForm(p), planView(st)))
 
 	create := widget.NewButtonWithIcon("Create partnership", theme.ConfirmIcon(), b.approve)
 	create.Importance = widget.HighImportance
@@ -45,7 +44,9 @@ func (b *bumpScreen) reviewView(st bumpState) fyne.CanvasObject {
 	}
 	b.updateCreate()
 	b.addStatus(bottom)
-	bottom.Add(container.NewGridWithColumns(2, create, cancel))
+	// One above the other: side by side they are wider than a phone.
+	bottom.Add(create)
+	bottom.Add(cancel)
 	return container.NewBorder(nil, bottom, nil, nil, details)
 }
 
@@ -85,7 +86,7 @@ func partnerForm(p exchange.Profile) fyne.CanvasObject {
 	return form
 }
 
-// directions says which sync directions the partner runs against us.
+// directions describes the sync directions the partner runs against us.
 func directions(pull, push bool) string {
 	switch {
 	case pull && push:
@@ -128,7 +129,7 @@ func planView(st bumpState) fyne.CanvasObject {
 
 func formRow(name, value string) *widget.FormItem {
 	l := widget.NewLabel(value)
-	l.Wrapping = fyne.TextWrapBreak
+	l.Wrapping = fyne.TextWrapWord
 	l.Selectable = true
 	return widget.NewFormItem(name, l)
 }

@@ -62,7 +62,7 @@ var keyBindings = []keyBinding{
 	{fyne.KeyC, ctrl | fyne.KeyModifierShift, actCopyText, "Ctrl+Shift+C", "Copy the shown code as text"},
 	{fyne.KeyA, ctrl | fyne.KeyModifierShift, actAnimate, "Ctrl+Shift+A", "Switch between a single code and an animated sequence"},
 	{fyne.KeyF, ctrl, actFullScreen, "Ctrl+F", "Show the code full screen (Escape leaves)"},
-	{fyne.KeyP, ctrl, actAcceptPrivate, "Ctrl+P", "Tick \"the partner is on a private network\" in the review"},
+	{fyne.KeyP, ctrl, actAcceptPrivate, "Ctrl+P", "Tick \"Create it anyway\" for a partner on a private network (review)"},
 	{fyne.KeyReturn, ctrl, actCreate, "Ctrl+Return", "Create the partnership (review card)"},
 	{fyne.KeyEnter, ctrl, actCreate, "Ctrl+Enter", "Same as Ctrl+Return (keypad)"},
 	{fyne.KeyM, ctrl, actMatch, "Ctrl+M", "Codes match"},
@@ -77,7 +77,7 @@ var keyBindings = []keyBinding{
 // otherBindings are the shortcuts outside keyBindings, for docs/gui.md.
 var otherBindings = []keyBinding{
 	{fyne.KeyV, ctrl, actPasteText, "Ctrl+V", "Paste text (a code copied as text)"},
-	{fyne.KeyEscape, 0, actCancel, "Escape", "Close the open dialog, leave full screen, stop scanning, or cancel the bump, in that order"},
+	{fyne.KeyEscape, 0, actCancel, "Escape", "Close the open dialog, leave full screen, stop a scan or the verification, or cancel the bump, in that order"},
 }
 
 // registerShortcuts binds every shortcut on the canvas to u.act.

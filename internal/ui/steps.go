@@ -32,8 +32,7 @@ func stepName(k history.Kind) string {
 	return string(k)
 }
 
-// stepProgress is what the screen knows about one step from the
-// provisioning events.
+// stepProgress is the state of one step, from the provisioning events.
 type stepProgress struct {
 	phase  provision.Phase
 	detail string
@@ -90,9 +89,9 @@ func (t stepTracker) view(plan *provision.Plan) fyne.CanvasObject {
 }
 
 // implied reports whether stepKinds[i], which has no event, is done all
-// the same: a later step has an event, or it is the key and the sync user
-// is done, because the key usually comes with the new user or is the one
-// the partner keeps, and neither sends an event.
+// the same. That is so when a later step has an event, or when it is the
+// key and the sync user is done: the key usually comes with the new user
+// or is the one the partner keeps, and neither sends an event.
 func (t stepTracker) implied(i int) bool {
 	if _, seen := t[stepKinds[i]]; seen {
 		return false
