@@ -1,6 +1,6 @@
 // Command mispbump connects two MISP servers for sync by exchanging QR
-// codes. Without arguments it starts the app; with a subcommand it runs
-// that command (mispbump --help lists them).
+// codes. Without arguments it starts the app. With a subcommand it runs
+// that command. mispbump --help lists the subcommands.
 package main
 
 import (
@@ -9,6 +9,10 @@ import (
 	"os/signal"
 	"syscall"
 
+	"fyne.io/fyne/v2"
+
+	"github.com/mispbump/mispbump/internal/camera"
+	"github.com/mispbump/mispbump/internal/camera/camview"
 	"github.com/mispbump/mispbump/internal/cli"
 	"github.com/mispbump/mispbump/internal/ui"
 )
@@ -25,9 +29,16 @@ func main() {
 
 // runApp starts the app with the configuration the command line loaded.
 func runApp(ctx context.Context, env *cli.Env) error {
-	return ui.Run(ctx, ui.Options{
+	opts := ui.Options{
 		Config:   env.Config,
 		KeyStore: env.KeyStore(),
 		Logger:   env.Logger,
-	})
+	}
+	if camview.LiveCamera {
+		// Phones have no live camera here, so they open a photo instead.
+		opts.Camera = func(a fyne.App) ui.CameraView {
+			return camview.New(camera.System(), a.Preferences(), camera.Options{Logger: env.Logger})
+		}
+	}
+	return ui.Run(ctx, opts)
 }

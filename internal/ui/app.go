@@ -32,8 +32,9 @@ type Options struct {
 	// Logger receives every error the app shows and the start and end of
 	// long operations; nil discards them.
 	Logger *slog.Logger
-	// Camera, when set, adds a Camera button to the bump screen.
-	Camera CameraProvider
+	// Camera, when set, makes the live camera view once the app exists,
+	// and the bump screen gets a Camera button. Nil means no camera.
+	Camera func(fyne.App) CameraView
 	// WindowSize is the initial window size. Zero uses the
 	// MISPBUMP_WINDOW_SIZE environment variable (such as "360x740"), or
 	// DefaultWindowSize.

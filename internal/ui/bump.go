@@ -51,7 +51,7 @@ type bumpScreen struct {
 	pasted *codes.Collector
 
 	code       *codeView
-	preview    *cameraPreview
+	camera     CameraView
 	fullScreen *fullScreenView
 	// buttons are the buttons of the current view by action, so that a
 	// shortcut does nothing when its button is disabled or absent.
@@ -69,7 +69,9 @@ func newBumpScreen(u *UI) *bumpScreen {
 	b.animated = u.app.Preferences().Bool(prefAnimated)
 	b.code = newCodeView(u)
 	b.code.setAnimated(b.animated)
-	b.preview = newCameraPreview()
+	if u.opts.Camera != nil {
+		b.camera = u.opts.Camera(u.app)
+	}
 	b.render()
 	return b
 }

@@ -58,18 +58,25 @@ func (b *bumpScreen) scanLive(kind, busy string, open func(ctx context.Context) 
 			return err
 		}
 		defer src.Close()
-		if kind == scanCamera {
-			src = b.preview.wrap(src, b.ui.do)
-		}
 		got, err = b.scanSource(ctx, sess, kind, busy, src)
 		return err
 	}, func(err error) { b.scanDone(kind, got, err) })
 }
 
-// scanSource runs scan.Run with an accept check that hands complete
-// messages to the session. A rejection is shown and scanning goes on,
-// except when the session stopped waiting (a cancelled bump).
+// scanSource runs scan.Run on src through scanWith.
 func (b *bumpScreen) scanSource(ctx context.Context, sess *bump.Session, kind, busy string, src scan.Source) (bump.Received, error) {
+	return b.scanWith(ctx, sess, kind, busy, func(accept func([]byte) error, progress func(codes.Progress)) ([]byte, error) {
+		return scan.Run(ctx, src, b.reader, codes.NewCollector(), accept, progress)
+	})
+}
+
+// scanWith runs a scan with an accept check that hands complete messages
+// to the session. A rejection is shown and scanning goes on, except when
+// the session stopped waiting (a cancelled bump). The scan must end when
+// ctx does.
+func (b *bumpScreen) scanWith(ctx context.Context, sess *bump.Session, kind, busy string,
+	run func(accept func([]byte) error, progress func(codes.Progress)) ([]byte, error)) (bump.Received, error) {
+
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	var got bump.Received
@@ -83,7 +90,7 @@ func (b *bumpScreen) scanSource(ctx context.Context, sess *bump.Session, kind, b
 		live := kind == scanScreenSource || kind == scanCamera
 		if !(live && errors.Is(err, exchange.ErrOwnMessage)) {
 			// On a live source the admin's own code is in view all
-			// the time; saying so each time would only distract.
+			// the time, so a notice each time would only distract.
 			text := rejectionText(err)
 			b.ui.do(func() {
 				b.setNotice(text, true)
@@ -108,7 +115,7 @@ func (b *bumpScreen) scanSource(ctx context.Context, sess *bump.Session, kind, b
 			}
 		})
 	}
-	_, err := scan.Run(ctx, src, b.reader, codes.NewCollector(), accept, progress)
+	_, err := run(accept, progress)
 	if final != nil {
 		return got, final
 	}

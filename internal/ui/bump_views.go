@@ -83,7 +83,7 @@ func (b *bumpScreen) sessionView() fyne.CanvasObject {
 func (b *bumpScreen) withCode(panel fyne.CanvasObject) fyne.CanvasObject {
 	var area fyne.CanvasObject = b.code
 	if b.scanning == scanCamera {
-		area = b.preview
+		area = b.camera
 	}
 	b.code.show(b.state.outgoing)
 	return container.New(codeLayout{}, area, panel)
@@ -106,7 +106,7 @@ func (b *bumpScreen) showPanel(st bumpState) fyne.CanvasObject {
 func (b *bumpScreen) waitView(st bumpState) fyne.CanvasObject {
 	box := container.NewVBox(wrapLabel(st.help()), b.scanBox(st), b.cancelButton())
 	if b.scanning == scanCamera {
-		return container.New(codeLayout{}, b.preview, box)
+		return container.New(codeLayout{}, b.camera, box)
 	}
 	return container.NewVScroll(box)
 }

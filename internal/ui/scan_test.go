@@ -1,24 +1,21 @@
 package ui
 
 import (
-	"context"
-	"errors"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/mispbump/mispbump/internal/bump"
+	"github.com/mispbump/mispbump/internal/camera"
+	"github.com/mispbump/mispbump/internal/camera/camview"
+	"github.com/mispbump/mispbump/internal/camera/synthetic"
 	"github.com/mispbump/mispbump/internal/codes"
-	"github.com/mispbump/mispbump/internal/scan"
 )
 
 // writePNG writes img to a file in dir and returns its URI.
@@ -108,128 +105,83 @@ func TestTextFileIsRead(t *testing.T) {
 	a.waitStage(string(bump.StageReview))
 }
 
-// testCamera is a camera that films the frames of an animated code, one
-// after the other, as a webcam pointed at a partner's screen would.
-type testCamera struct {
-	frames []image.Image
-	mu     sync.Mutex
-	opened []string
-	closed int
-}
-
-func (c *testCamera) Cameras(context.Context) ([]Camera, error) {
-	return []Camera{{ID: "busy", Name: "Busy camera"}, {ID: "usb", Name: "USB camera"}}, nil
-}
-
-func (c *testCamera) Open(_ context.Context, id string) (scan.Source, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.opened = append(c.opened, id)
-	if id == "busy" {
-		return nil, errors.New("camera busy")
+// cameraFor makes a camera view of the synthetic driver, which films the
+// scenes with camera damage and delivers raw frames in real time.
+func cameraFor(scenes ...synthetic.Scene) func(fyne.App) CameraView {
+	return func(a fyne.App) CameraView {
+		return camview.New(synthetic.New(synthetic.Options{Seed: 3}, scenes...), a.Preferences(), camera.Options{})
 	}
-	return &cameraSource{cam: c}, nil
 }
 
-type cameraSource struct {
-	cam  *testCamera
-	next int
-}
-
-func (s *cameraSource) Next(ctx context.Context) (image.Image, error) {
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-time.After(time.Second / 30):
-	}
-	img := s.cam.frames[s.next%len(s.cam.frames)]
-	s.next++
-	return img, nil
-}
-
-func (s *cameraSource) Close() error {
-	s.cam.mu.Lock()
-	defer s.cam.mu.Unlock()
-	s.cam.closed++
-	return nil
+// withCamera gives the side a camera view on scenes.
+func (s *side) withCamera(scenes ...synthetic.Scene) {
+	s.ui.opts.Camera = cameraFor(scenes...)
+	s.ui.bump.camera = s.ui.opts.Camera(s.ui.app)
+	s.ui.bump.render()
 }
 
 func TestCameraScansAnimatedCode(t *testing.T) {
 	a, b := startPair(t)
-	anim, err := codes.NewAnimation(b.ui.bump.state.outgoing, codes.AnimationOptions{})
+	scene, err := synthetic.AnimatedScene("Desk camera", b.ui.bump.state.outgoing)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cam := &testCamera{}
-	// Every frame from the second one on: the camera missed the first,
-	// and parity frames fill the gap.
-	for i := 1; i <= anim.Frames()+1; i++ {
-		img, err := anim.FrameImage(i, 480)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cam.frames = append(cam.frames, img)
-	}
-	a.ui.opts.Camera = cam
-	a.ui.bump.render()
+	a.withCamera(scene)
 
-	// The first camera is busy: its error is shown, nothing else runs.
 	a.key(fyne.KeyK, ctrl)
-	a.waitFor("the camera picker", func() bool { return len(a.ui.dialogs) == 1 })
-	pick := a.selectWidget()
-	if pick.Selected != "Busy camera" {
-		t.Errorf("picker preselects %q", pick.Selected)
-	}
-	a.tap("Scan")
-	a.idle()
-	if text, isErr := a.notice(); !isErr || !strings.Contains(text, "camera busy") {
-		t.Errorf("notice after a busy camera: %q", text)
-	}
-
-	a.tap("Camera")
-	a.waitFor("the camera picker", func() bool { return len(a.ui.dialogs) == 1 })
-	a.selectWidget().SetSelected("USB camera")
-	a.tap("Scan")
+	a.waitFor("the camera to scan", func() bool { return a.ui.bump.scanning == scanCamera })
 	a.waitStage(string(bump.StageReview))
-	if a.ui.bump.preview.img.Image == nil {
-		t.Error("the preview never showed a frame")
+	if text, _ := a.notice(); text != "Received the partner's reply (2 of 4)." {
+		t.Errorf("notice after the camera scan: %q", text)
 	}
-	if got := a.ui.app.Preferences().String(prefCamera); got != "usb" {
-		t.Errorf("remembered camera %q", got)
-	}
-	cam.mu.Lock()
-	defer cam.mu.Unlock()
-	if cam.closed != 1 {
-		t.Errorf("camera closed %d times, want 1", cam.closed)
+	if a.ui.bump.camera.(*camview.Viewer).Camera() != nil {
+		t.Error("the camera is still open after the scan")
 	}
 }
 
-func (s *side) selectWidget() *widget.Select {
-	s.t.Helper()
-	for _, o := range s.objects() {
-		if sel, ok := o.(*widget.Select); ok {
-			return sel
-		}
+func TestBusyCameraIsReported(t *testing.T) {
+	a, _ := startPair(t)
+	busy := blankScene("Busy camera")
+	busy.Busy = true
+	a.withCamera(busy)
+	a.tap("Camera")
+	a.idle()
+	text, isErr := a.notice()
+	if !isErr || !strings.Contains(text, "camera busy") {
+		t.Errorf("notice after a busy camera: %q (error %v)", text, isErr)
 	}
-	s.t.Fatalf("no select on screen: %s", s.texts())
-	return nil
+	if a.ui.bump.state.stage != bump.StageShowHello {
+		t.Errorf("stage after a busy camera: %s", a.ui.bump.state.stage)
+	}
+}
+
+// blankScene is a camera filming a white screen without a code.
+func blankScene(name string) synthetic.Scene {
+	img := image.NewGray(image.Rect(0, 0, 300, 300))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	return synthetic.Scene{Name: name, Codes: []image.Image{img}}
+}
+
+// startBlankScan starts a camera scan that finds nothing.
+func startBlankScan(t *testing.T) *side {
+	a, _ := startPair(t)
+	a.withCamera(blankScene("Desk camera"))
+	a.tap("Camera")
+	a.waitFor("the camera to open", func() bool { return a.ui.bump.camera.(*camview.Viewer).Camera() != nil })
+	return a
 }
 
 func TestScanStopsOnEscape(t *testing.T) {
-	a, _ := startPair(t)
-	// A camera whose frames are all black.
-	cam := &testCamera{frames: []image.Image{image.NewGray(image.Rect(0, 0, 64, 64))}}
-	a.ui.opts.Camera = cam
-	a.ui.bump.render()
-	a.tap("Camera")
-	a.waitFor("the camera picker", func() bool { return len(a.ui.dialogs) == 1 })
-	a.selectWidget().SetSelected("USB camera")
-	a.tap("Scan")
-	a.waitFor("the scan to run", func() bool { return a.ui.bump.scanning == scanCamera })
+	a := startBlankScan(t)
 	a.key(fyne.KeyEscape, 0)
 	a.idle()
 	if text, _ := a.notice(); text != "Scanning stopped." {
 		t.Errorf("notice after Escape: %q", text)
+	}
+	if a.ui.bump.camera.(*camview.Viewer).Camera() != nil {
+		t.Error("the camera is still open after Escape")
 	}
 	if a.ui.bump.session == nil || a.ui.bump.state.stage != bump.StageShowHello {
 		t.Errorf("Escape during a scan changed the bump: %v", a.ui.bump.state.stage)
@@ -237,24 +189,34 @@ func TestScanStopsOnEscape(t *testing.T) {
 }
 
 func TestScanStopsWhenScreenLeft(t *testing.T) {
-	a, _ := startPair(t)
-	cam := &testCamera{frames: []image.Image{image.NewGray(image.Rect(0, 0, 64, 64))}}
-	a.ui.opts.Camera = cam
-	a.ui.bump.render()
-	a.tap("Camera")
-	a.waitFor("the camera picker", func() bool { return len(a.ui.dialogs) == 1 })
-	a.selectWidget().SetSelected("USB camera")
-	a.tap("Scan")
-	a.waitFor("the scan to run", func() bool { return a.ui.bump.scanning == scanCamera })
+	a := startBlankScan(t)
 	a.key(fyne.Key3, ctrl)
 	a.idle()
-	cam.mu.Lock()
-	closed := cam.closed
-	cam.mu.Unlock()
-	if closed != 1 {
-		t.Errorf("camera closed %d times after leaving the screen, want 1", closed)
-	}
 	if text, _ := a.notice(); text != "Scanning stopped." {
 		t.Errorf("notice after leaving the screen: %q", text)
 	}
+	if a.ui.bump.camera.(*camview.Viewer).Camera() != nil {
+		t.Error("the camera is still open after leaving the screen")
+	}
+}
+
+func TestCameraSwitchKeepsScanning(t *testing.T) {
+	a, b := startPair(t)
+	scene, err := synthetic.StaticScene("Phone camera", b.ui.bump.state.outgoing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.withCamera(blankScene("Desk camera"), scene)
+	a.tap("Camera")
+	view := a.ui.bump.camera.(*camview.Viewer)
+	a.waitFor("the camera to open", func() bool { return view.Camera() != nil })
+	if got := view.State().Device.Name; got != "Desk camera" {
+		t.Fatalf("first camera %q", got)
+	}
+
+	// The admin picks the other camera in the view's picker.
+	if err := view.Select("synthetic:1"); err != nil {
+		t.Fatal(err)
+	}
+	a.waitStage(string(bump.StageReview))
 }
