@@ -10,14 +10,13 @@ import (
 	"sync/atomic"
 )
 
-// Default sizes of the images Camera hands out.
-const (
-	// DefaultDecodeSide is the longest side of the frames that Next
-	// returns. At 960 pixels a code that fills a third of the picture
-	// still has about 5 pixels per module, and a frame without a code
-	// decodes in half the time it takes at 1280.
-	DefaultDecodeSide = 960
-)
+// DefaultDecodeSides are the longest sides of the frames that Next
+// returns, in turn. At 960 pixels an animated frame code across half the
+// picture has about 4 pixels per module, and a frame without a code
+// decodes in half the time it takes at 1280. Every second frame keeps
+// up to 1280 pixels for dense static codes, such as the hello's, which
+// the reader misses at 960 unless they fill the picture.
+var DefaultDecodeSides = []int{960, 1280}
 
 // DefaultPreviewSize bounds preview frames until SetPreviewSize is
 // called.
@@ -35,9 +34,10 @@ type Options struct {
 	// Mode is the capture mode to ask for; the driver picks the nearest
 	// offer with ChooseMode. Zero means DefaultMode.
 	Mode Mode
-	// DecodeSide is the longest side, in pixels, of the grey copies that
-	// Next returns for decoding. Zero means DefaultDecodeSide.
-	DecodeSide int
+	// DecodeSides are the longest sides, in pixels, of the grey copies
+	// that Next returns for decoding, one after the other. Frames are
+	// never enlarged. Empty means DefaultDecodeSides.
+	DecodeSides []int
 	// PreviewSize bounds the preview frames, in pixels. Zero means
 	// DefaultPreviewSize.
 	PreviewSize image.Point
@@ -55,10 +55,13 @@ type Options struct {
 // the preview size. Frames that neither side requests are dropped
 // without being converted. Camera is safe for concurrent use.
 type Camera struct {
-	device     Device
-	stream     Stream
-	mode       Mode
-	decodeSide int
+	device      Device
+	stream      Stream
+	mode        Mode
+	decodeSides []int
+	// decodeTurn counts decode frames, to cycle through decodeSides. Only
+	// the capture goroutine uses it.
+	decodeTurn int
 	pacer      *pacer
 	log        *slog.Logger
 
@@ -95,19 +98,19 @@ func Open(d Driver, opts Options) (*Camera, error) {
 	}
 
 	c := &Camera{
-		device:     dev,
-		stream:     stream,
-		mode:       stream.Mode(),
-		decodeSide: opts.DecodeSide,
-		pacer:      newPacer(opts.CPUShare),
-		log:        opts.Logger,
-		preview:    make(chan *image.RGBA, 1),
-		requests:   make(chan chan *image.Gray),
-		done:       make(chan struct{}),
-		stopped:    make(chan struct{}),
+		device:      dev,
+		stream:      stream,
+		mode:        stream.Mode(),
+		decodeSides: opts.DecodeSides,
+		pacer:       newPacer(opts.CPUShare),
+		log:         opts.Logger,
+		preview:     make(chan *image.RGBA, 1),
+		requests:    make(chan chan *image.Gray),
+		done:        make(chan struct{}),
+		stopped:     make(chan struct{}),
 	}
-	if c.decodeSide <= 0 {
-		c.decodeSide = DefaultDecodeSide
+	if len(c.decodeSides) == 0 {
+		c.decodeSides = DefaultDecodeSides
 	}
 	size := opts.PreviewSize
 	if size.X <= 0 || size.Y <= 0 {
@@ -152,7 +155,8 @@ func (c *Camera) Device() Device { return c.device }
 func (c *Camera) Mode() Mode { return c.mode }
 
 // Next waits until the pacer allows another decode and returns a grey
-// copy of the next frame, downscaled to Options.DecodeSide. It returns
+// copy of the next frame, downscaled to the next of Options.DecodeSides.
+// It returns
 // ctx.Err() when ctx ends, an error wrapping ErrClosed after Close, and
 // the capture error when the device failed, for example because it was
 // unplugged.

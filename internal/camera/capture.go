@@ -114,7 +114,9 @@ func (c *Camera) serve(raw []byte, pending chan *image.Gray) chan *image.Gray {
 		}
 	}
 	if pending != nil {
-		pending <- shrinkGray(luma(img), c.decodeSide)
+		side := c.decodeSides[c.decodeTurn%len(c.decodeSides)]
+		c.decodeTurn++
+		pending <- shrinkGray(luma(img), side)
 		c.stats.decoded.Add(1)
 	}
 	return nil

@@ -59,6 +59,6 @@ func BenchmarkPreviewScale(b *testing.B) {
 func BenchmarkDecodeCopy(b *testing.B) {
 	img, _ := decodeFrame(Mode{Format: FormatYUYV, Width: 1280, Height: 720}, benchFrame())
 	for b.Loop() {
-		shrinkGray(luma(img), DefaultDecodeSide)
+		shrinkGray(luma(img), DefaultDecodeSides[0])
 	}
 }

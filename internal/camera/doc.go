@@ -5,9 +5,9 @@
 //
 // Open starts a Driver's Stream and a capture goroutine that reads every
 // frame the device delivers. Camera implements scan.Source: Next hands
-// out a grey copy of the latest frame, scaled down to DecodeSide (960
-// pixels by default), so scan.Run decodes beside the preview on fresh
-// frames only. Preview delivers colour frames scaled to the preview
+// out a grey copy of the latest frame, scaled down to 960 pixels on the
+// longer side, or up to 1280 on every second frame. scan.Run therefore
+// decodes beside the preview, on fresh frames only. Preview delivers colour frames scaled to the preview
 // size. A frame that neither side is waiting for is dropped before it is
 // converted, so an unwatched preview and a busy decoder cost nothing.
 //

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/mispbump/mispbump/internal/exchange"
 	"github.com/mispbump/mispbump/internal/secret"
@@ -15,17 +16,21 @@ type handshake struct {
 	messages [4][]byte
 }
 
+// handshakeTime is the fixed clock of test handshakes.
+var handshakeTime = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
+
 // newHandshake runs a bump between two in-memory parties and returns its
 // messages, so tests scan codes of the real sizes. The parties draw
-// their keys and nonces from a fixed seed, so every run scans the same
-// codes.
+// their keys and nonces from fixed seeds and read a fixed clock, so
+// every run scans the same codes.
 func newHandshake(t testing.TB) handshake {
 	t.Helper()
-	in, err := exchange.NewInitiator(exchange.Options{Rand: rand.NewChaCha8([32]byte{1})})
+	now := func() time.Time { return handshakeTime }
+	in, err := exchange.NewInitiator(exchange.Options{Rand: rand.NewChaCha8([32]byte{1}), Now: now})
 	if err != nil {
 		t.Fatalf("NewInitiator: %v", err)
 	}
-	re, err := exchange.NewResponder(exchange.Options{Rand: rand.NewChaCha8([32]byte{2})})
+	re, err := exchange.NewResponder(exchange.Options{Rand: rand.NewChaCha8([32]byte{2}), Now: now})
 	if err != nil {
 		t.Fatalf("NewResponder: %v", err)
 	}

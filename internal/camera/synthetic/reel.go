@@ -10,11 +10,17 @@ import (
 	"github.com/mispbump/mispbump/internal/camera"
 )
 
+// minPoses is the least number of hand positions a reel films. A static
+// code gets them all, so a position the reader cannot cope with does not
+// hide the code for good, as a hand-held screen moves on too.
+const minPoses = 8
+
 // reel holds the pictures of one scene, rendered once: for each code
-// shown, one picture per exposure, and the blend of each code with the
-// one before it. Pictures are Y planes, or MJPEG frames for that mode.
+// shown, one picture per pose and exposure, and the blend of each code
+// with the one before it. Pictures are Y planes, or MJPEG frames for
+// that mode.
 type reel struct {
-	// takes[i][e] is code i at exposure e.
+	// takes[i] are the pictures of code i, at every pose and exposure.
 	takes [][][]byte
 	// blends[i] is code i half over code i-1, at a good exposure; nil
 	// without Damage.Blend or for a static scene.
@@ -34,17 +40,23 @@ func renderReel(scene Scene, opts Options, seed int64) (*reel, error) {
 	base := pose(frame, float64(opts.codeSide()), damage)
 	exps := exposures(damage.Exposure)
 
+	poses := (minPoses + len(scene.Codes) - 1) / len(scene.Codes)
 	r := &reel{takes: make([][][]byte, len(scene.Codes))}
 	pics := make([]*image.Gray, len(scene.Codes))
 	for i, code := range scene.Codes {
-		q := shaken(base, damage.Shake, rng)
-		pics[i] = film(onScreen(code), frame, q, damage.Blur)
-		for _, e := range exps {
-			b, err := encode(expose(pics[i], e, n), opts.Mode.Format)
-			if err != nil {
-				return nil, err
+		screen := onScreen(code)
+		for p := range poses {
+			pic := film(screen, frame, shaken(base, damage.Shake, rng), damage.Blur)
+			if p == 0 {
+				pics[i] = pic
 			}
-			r.takes[i] = append(r.takes[i], b)
+			for _, e := range exps {
+				b, err := encode(expose(pic, e, n), opts.Mode.Format)
+				if err != nil {
+					return nil, err
+				}
+				r.takes[i] = append(r.takes[i], b)
+			}
 		}
 	}
 
