@@ -12,6 +12,9 @@ import (
 type fullScreenView struct {
 	code    *codeView
 	content fyne.CanvasObject
+	// size is the window size before, restored on leaving, because a
+	// display without a window manager keeps the full-screen size.
+	size fyne.Size
 }
 
 // enterFullScreen replaces the window content with the code.
@@ -19,7 +22,7 @@ func (b *bumpScreen) enterFullScreen() {
 	if b.state.outgoing == nil || b.fullScreen != nil {
 		return
 	}
-	v := &fullScreenView{code: newCodeView(b.ui)}
+	v := &fullScreenView{code: newCodeView(b.ui), size: b.ui.win.Canvas().Size()}
 	v.code.setAnimated(b.animated)
 	v.code.show(b.state.outgoing)
 	leave := widget.NewButtonWithIcon("Leave full screen (Escape)", theme.ViewRestoreIcon(), b.leaveFullScreen)
@@ -34,9 +37,11 @@ func (b *bumpScreen) leaveFullScreen() {
 	if b.fullScreen == nil {
 		return
 	}
+	size := b.fullScreen.size
 	b.fullScreen.code.stopAnimation()
 	b.fullScreen = nil
 	b.ui.win.SetFullScreen(false)
+	b.ui.win.Resize(size)
 	b.ui.win.SetContent(b.ui.tabs)
 	b.render()
 }
