@@ -19,8 +19,7 @@ const (
 
 // twoSides starts two admins, A and B, in one test app.
 func twoSides(t *testing.T) (*side, *side) {
-	a := newTestApp(t)
-	loop := newUILoop()
+	a, loop := newTestApp(t)
 	return newSide(t, a, loop, "Example CERT A", uuidA), newSide(t, a, loop, "Example CERT B", uuidB)
 }
 

@@ -91,11 +91,44 @@ func (v variantTheme) Color(name fyne.ThemeColorName, _ fyne.ThemeVariant) color
 	return v.Theme.Color(name, v.variant)
 }
 
-// newTestApp returns a test app with the default theme in light.
-func newTestApp(t *testing.T) fyne.App {
-	a := test.NewTempApp(t)
+// newTestApp returns a test app with the default theme in light, whose
+// fyne.Do runs work through the returned loop. The test driver would run
+// it at once on the calling goroutine, so widgets that other packages
+// update with fyne.Do, such as the camera view, would race with the test.
+func newTestApp(t *testing.T) (fyne.App, *uiLoop) {
+	loop := newUILoop()
+	a := loopApp{App: test.NewTempApp(t), loop: loop}
+	fyne.SetCurrentApp(a)
 	a.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
-	return a
+	return a, loop
+}
+
+// loopApp is a test app whose driver queues fyne.Do work on a uiLoop.
+type loopApp struct {
+	fyne.App
+	loop *uiLoop
+}
+
+func (a loopApp) Driver() fyne.Driver { return loopDriver{Driver: a.App.Driver(), loop: a.loop} }
+
+type loopDriver struct {
+	fyne.Driver
+	loop *uiLoop
+}
+
+// DoFromGoroutine queues f, and with wait blocks until the test
+// goroutine ran it, as the app's event loop does.
+func (d loopDriver) DoFromGoroutine(f func(), wait bool) {
+	if !wait {
+		d.loop.do(f)
+		return
+	}
+	done := make(chan struct{})
+	d.loop.do(func() {
+		defer close(done)
+		f()
+	})
+	<-done
 }
 
 // side is one admin: a simulated MISP and an app window on it.

@@ -14,7 +14,8 @@ import (
 
 // oneSide starts one admin with the profile screen selected.
 func oneSide(t *testing.T) *side {
-	s := newSide(t, newTestApp(t), newUILoop(), "Example CERT A", uuidA)
+	a, loop := newTestApp(t)
+	s := newSide(t, a, loop, "Example CERT A", uuidA)
 	s.ui.tabs.SelectIndex(tabProfile)
 	s.profileIdle()
 	return s
