@@ -10,6 +10,7 @@ import (
 
 	"github.com/mispbump/mispbump/internal/bump"
 	"github.com/mispbump/mispbump/internal/codes"
+	"github.com/mispbump/mispbump/internal/exchange"
 )
 
 // bumpScreen runs one side of a bump. All its fields belong to the UI
@@ -49,6 +50,9 @@ type bumpScreen struct {
 	// pasted collects the frames of animated codes pasted as text, which
 	// may arrive in several pastes.
 	pasted *codes.Collector
+
+	// keyMessage is the responder's key message, kept for displayed.
+	keyMessage []byte
 
 	code       *codeView
 	camera     CameraView
@@ -91,7 +95,7 @@ func (b *bumpScreen) act(a action) {
 		}
 		return
 	case actAnimate:
-		if b.state.outgoing != nil {
+		if msg, _ := b.displayed(); msg != nil {
 			b.setAnimated(!b.animated)
 		}
 		return
@@ -173,10 +177,24 @@ func (b *bumpScreen) render() {
 	b.content.Objects = []fyne.CanvasObject{container.NewPadded(view)}
 	b.content.Refresh()
 	if b.fullScreen != nil {
-		if b.state.outgoing == nil {
+		if msg, _ := b.displayed(); msg == nil {
 			b.leaveFullScreen()
 		} else {
-			b.fullScreen.code.show(b.state.outgoing)
+			b.fullScreen.code.show(msg)
 		}
 	}
+}
+
+// displayed returns the message the screen shows and its step. That is
+// the session's outgoing message, or, while the responder verifies, the
+// key message it showed last: the session drops it once the codes
+// matched, but a partner who has not scanned it yet still needs it.
+func (b *bumpScreen) displayed() ([]byte, exchange.Step) {
+	if b.state.outgoing != nil {
+		return b.state.outgoing, b.state.outStep
+	}
+	if b.state.stage == bump.StageVerify && b.keyMessage != nil {
+		return b.keyMessage, exchange.StepKey
+	}
+	return nil, 0
 }

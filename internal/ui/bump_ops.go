@@ -42,6 +42,9 @@ func (b *bumpScreen) run(busy string, stoppable bool, op func(ctx context.Contex
 			}
 			if sess != nil && seq > b.shownSeq {
 				b.state, b.shownSeq = st, seq
+				if st.outStep == exchange.StepKey {
+					b.keyMessage = st.outgoing
+				}
 			}
 			if after != nil {
 				after(err)
@@ -130,6 +133,7 @@ func (b *bumpScreen) reset() {
 	b.steps = stepTracker{}
 	b.notice, b.noticeIsErr, b.verifyNote, b.cancelNote = "", false, "", ""
 	b.privateAccepted = false
+	b.keyMessage = nil
 	b.pasted = nil
 	b.code.show(nil)
 	b.render()

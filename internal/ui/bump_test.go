@@ -146,3 +146,35 @@ func TestWholeBumpThroughWidgets(t *testing.T) {
 		}
 	}
 }
+
+func TestResponderConfirmsBeforeKeyScanned(t *testing.T) {
+	a, b := twoSides(t)
+	a.tap("Show my code first")
+	a.waitStage(string(bump.StageShowHello))
+	b.tap("Scan partner's code first")
+	b.waitStage(string(bump.StageWaitHello))
+	handOver(t, a, b)
+	b.waitStage(string(bump.StageShowReply))
+	handOver(t, b, a)
+	review(t, a)
+	handOver(t, a, b)
+	review(t, b)
+	b.waitStage(string(bump.StageCompare))
+
+	// B confirms while A has not scanned B's last code yet.
+	b.tap("Codes match")
+	b.waitFor("the verification to start", func() bool { return b.ui.bump.state.stage == bump.StageVerify })
+	if msg, step := b.ui.bump.displayed(); msg == nil || step != 4 {
+		t.Fatalf("the responder no longer shows its key while verifying: step %d", step)
+	}
+	handOver(t, b, a)
+	a.waitStage(string(bump.StageCompare))
+	a.tap("Codes match")
+	a.waitStage(string(bump.StageDone))
+	b.waitStage(string(bump.StageDone))
+	for _, s := range []*side{a, b} {
+		if v := s.ui.bump.state.verification; v == nil || !verified(v) {
+			t.Errorf("%s: verification %+v", s.ui.win.Title(), v)
+		}
+	}
+}

@@ -67,7 +67,13 @@ func (b *bumpScreen) sessionView() fyne.CanvasObject {
 	case bump.StageFailed:
 		body = b.failedView(st)
 	case bump.StageVerify:
-		body = b.verifyingView()
+		if msg, _ := b.displayed(); msg != nil {
+			body = b.withCode(container.NewVBox(
+				wrapLabel("If your partner has not scanned this code yet, they scan it now."),
+				b.codeTools(), b.verifyingView()))
+		} else {
+			body = b.verifyingView()
+		}
 	case bump.StageDone:
 		body = b.endView(b.resultView(st))
 	case bump.StageCancelled:
@@ -85,7 +91,8 @@ func (b *bumpScreen) withCode(panel fyne.CanvasObject) fyne.CanvasObject {
 	if b.scanning == scanCamera {
 		area = b.camera
 	}
-	b.code.show(b.state.outgoing)
+	msg, _ := b.displayed()
+	b.code.show(msg)
 	return container.New(codeLayout{}, area, panel)
 }
 

@@ -19,12 +19,13 @@ type fullScreenView struct {
 
 // enterFullScreen replaces the window content with the code.
 func (b *bumpScreen) enterFullScreen() {
-	if b.state.outgoing == nil || b.fullScreen != nil {
+	msg, _ := b.displayed()
+	if msg == nil || b.fullScreen != nil {
 		return
 	}
 	v := &fullScreenView{code: newCodeView(b.ui), size: b.ui.win.Canvas().Size()}
 	v.code.setAnimated(b.animated)
-	v.code.show(b.state.outgoing)
+	v.code.show(msg)
 	leave := widget.NewButtonWithIcon("Leave full screen (Escape)", theme.ViewRestoreIcon(), b.leaveFullScreen)
 	v.content = container.NewBorder(nil, container.NewCenter(leave), nil, nil, v.code)
 	b.fullScreen = v

@@ -27,11 +27,10 @@ type historyScreen struct {
 	selected string
 	busy     string
 	notice   string
-	buttons  map[action]*widget.Button
 }
 
 func newHistoryScreen(u *UI) *historyScreen {
-	h := &historyScreen{ui: u, content: container.NewStack(), buttons: map[action]*widget.Button{}}
+	h := &historyScreen{ui: u, content: container.NewStack()}
 	h.render()
 	return h
 }

@@ -30,7 +30,6 @@ func (h *historyScreen) detailView(p *history.Partnership) fyne.CanvasObject {
 		verify.Disable()
 		remove.Disable()
 	}
-	h.buttons = map[action]*widget.Button{}
 
 	box := container.NewVBox(
 		widget.NewLabelWithStyle(p.Partner.OrgName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

@@ -123,11 +123,11 @@ func (b *bumpScreen) openImage() {
 // copyText puts the text form of the shown code on the clipboard, for a
 // partner who is not in the same room.
 func (b *bumpScreen) copyText() {
-	msg := b.state.outgoing
+	msg, step := b.displayed()
 	if msg == nil {
 		return
 	}
 	b.ui.app.Clipboard().SetContent(codes.EncodeText(msg))
-	b.setNotice("Copied "+ownStepText(b.state.outStep)+" as text: send it to your partner, who pastes it.", false)
+	b.setNotice("Copied "+ownStepText(step)+" as text: send it to your partner, who pastes it.", false)
 	b.render()
 }
