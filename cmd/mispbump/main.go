@@ -14,6 +14,7 @@ import (
 	"github.com/mispbump/mispbump/internal/camera"
 	"github.com/mispbump/mispbump/internal/camera/camview"
 	"github.com/mispbump/mispbump/internal/cli"
+	_ "github.com/mispbump/mispbump/internal/clocale" // before Fyne reads the locale
 	"github.com/mispbump/mispbump/internal/ui"
 )
 
