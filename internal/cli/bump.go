@@ -44,7 +44,7 @@ func newBumpCmd(env *Env) *cobra.Command {
 			"bump prints the partner's profile and asks before creating anything, then\n" +
 			"prints the confirmation code and asks whether it matches the partner's.\n" +
 			"--yes answers both questions with yes, for automation.",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := f.check(); err != nil {
 				return err

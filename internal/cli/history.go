@@ -26,7 +26,7 @@ func newHistoryCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "history",
 		Short: "List partners and their bumps",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := env.load(cmd); err != nil {
 				return err
@@ -174,4 +174,16 @@ func exactArgs(n int, message string) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// noArgs is cobra.NoArgs with a usage error (exit status 2), which also
+// catches a mistyped subcommand such as "mispbump bumpp".
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if cmd.HasSubCommands() {
+		return usagef("unknown command %q: run 'mispbump --help' for the list", args[0])
+	}
+	return usagef("%s takes no arguments (got %q)", cmd.CommandPath(), strings.Join(args, " "))
 }

@@ -39,6 +39,10 @@ type stamp struct {
 	modTime time.Time
 }
 
+// maxInboxFile bounds the files the inbox reads: a photo of a code from a
+// phone is a few megabytes, a text form a few kilobytes.
+const maxInboxFile = 32 << 20
+
 // candidate is a complete message and the file that completed it.
 type candidate struct {
 	file    string
@@ -74,8 +78,24 @@ func (in *inbox) poll(out io.Writer) []candidate {
 		if e.IsDir() || strings.HasPrefix(name, ".") || !readableName(name) {
 			continue
 		}
-		info, err := e.Info()
+		info, err := os.Stat(filepath.Join(in.dir, name))
 		if err != nil {
+			continue
+		}
+		// Only regular files: reading a named pipe or a device would
+		// block the poll loop, and with it --timeout and Ctrl-C.
+		if !info.Mode().IsRegular() {
+			if _, ok := in.seen[name]; !ok {
+				fmt.Fprintf(out, "Skipped %s: not a regular file\n", name)
+				in.seen[name] = stamp{}
+			}
+			continue
+		}
+		if info.Size() > maxInboxFile {
+			if old := in.seen[name]; old.size != info.Size() {
+				fmt.Fprintf(out, "Skipped %s: %d bytes is larger than a code can be (at most %d)\n", name, info.Size(), maxInboxFile)
+				in.seen[name] = stamp{size: info.Size(), modTime: info.ModTime()}
+			}
 			continue
 		}
 		st := stamp{size: info.Size(), modTime: info.ModTime()}

@@ -20,7 +20,7 @@ func newLoginCmd(env *Env) *cobra.Command {
 		Long: "login saves the MISP URL in the configuration file and the API key in the\n" +
 			"OS keyring (or, where none is available, in a file readable only by you).\n" +
 			"The key is read from standard input, without echo on a terminal.",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := env.load(cmd); err != nil {
 				return err

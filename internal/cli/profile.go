@@ -35,7 +35,7 @@ func newProfileCmd(env *Env) *cobra.Command {
 		Long: "profile reads your user, organisation, MISP version and settings, and the TLS\n" +
 			"certificate, and prints them with every warning. It exits with status 1 when\n" +
 			"MISP cannot be reached or the key cannot create sync users.",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := env.load(cmd); err != nil {
 				return err

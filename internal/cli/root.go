@@ -93,7 +93,7 @@ func newRoot(ctx context.Context, streams Streams, opts Options) *cobra.Command 
 		Version:       version.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.GUI == nil {
 				return usagef("this build has no graphical app: use a subcommand")

@@ -52,6 +52,11 @@ type Config struct {
 	File string
 	// LogLevel is debug, info, warn or error. Default warn.
 	LogLevel string
+
+	// inFile holds what the YAML file itself said, so that Save keeps
+	// settings that came from flags, the environment or the defaults
+	// out of the file.
+	inFile fileSettings
 }
 
 // Setting names, as used in the YAML file and by viper.
@@ -113,7 +118,9 @@ func Load(fs *pflag.FlagSet, store KeyStore) (*Config, error) {
 		return nil, fmt.Errorf("configuration %s: %w", file, err)
 	}
 	cfg.File = file
-	if err := cfg.resolveKey(store); err != nil {
+	cfg.inFile = readFileSettings(file)
+	keyFileFlag := fs != nil && fs.Lookup("misp-key-file") != nil && fs.Changed("misp-key-file")
+	if err := cfg.resolveKey(store, keyFileFlag); err != nil {
 		return nil, err
 	}
 	return cfg, nil
@@ -241,6 +248,16 @@ type fileSettings struct {
 	LogLevel string `yaml:"log_level,omitempty"`
 }
 
+// readFileSettings returns the settings written in file, or none when it
+// is missing or unreadable (Load has reported that already).
+func readFileSettings(file string) fileSettings {
+	var s fileSettings
+	if data, err := os.ReadFile(file); err == nil {
+		_ = yaml.Unmarshal(data, &s)
+	}
+	return s
+}
+
 // Save writes the settings (never the key) to c.File with mode 0600,
 // atomically, creating the directory with mode 0700.
 func (c *Config) Save() error {
@@ -255,8 +272,11 @@ func (c *Config) Save() error {
 		s.MISP.Timeout = c.Timeout.String()
 	}
 	s.Sync.Pull, s.Sync.Push, s.Sync.Email = c.Pull, c.Push, c.SyncEmail
-	s.DataDir = c.DataDir
-	s.LogLevel = c.LogLevel
+	// The data directory and the log level are usually given for one run
+	// (--data-dir, --log-level) or follow XDG_DATA_HOME; writing them
+	// would freeze them for every later run.
+	s.DataDir = c.inFile.DataDir
+	s.LogLevel = c.inFile.LogLevel
 
 	data, err := yaml.Marshal(&s)
 	if err != nil {

@@ -146,8 +146,21 @@ func TestKeyResolutionOrder(t *testing.T) {
 
 	t.Setenv("MISP_KEY", testKey)
 	cfg, _ = Load(flags(t, "--misp-url", url, "--misp-key-file", keyFile), store)
+	if cfg.Key.Reveal() != fileKey {
+		t.Errorf("MISP_KEY beats --misp-key-file: source %q", cfg.KeySource)
+	}
+	cfg, _ = Load(flags(t, "--misp-url", url), store)
 	if cfg.Key.Reveal() != testKey || cfg.KeySource != "the environment variable MISP_KEY" {
-		t.Errorf("MISP_KEY does not win: source %q", cfg.KeySource)
+		t.Errorf("MISP_KEY does not beat the key store: source %q", cfg.KeySource)
+	}
+
+	file := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(file, []byte("misp:\n  key_file: "+keyFile+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ = Load(flags(t, "--config", file, "--misp-url", url), store)
+	if cfg.Key.Reveal() != testKey {
+		t.Errorf("the configuration's key_file beats MISP_KEY: source %q", cfg.KeySource)
 	}
 }
 

@@ -118,9 +118,16 @@ func DefaultKeyStore() KeyStore {
 	return file
 }
 
-// resolveKey fills Key and KeySource from the environment, the key file
-// or the store, in that order.
-func (c *Config) resolveKey(store KeyStore) error {
+// resolveKey fills Key and KeySource. The order follows the general rule,
+// flags before the environment before the file: a key file named on the
+// command line, then MISPBUMP_MISP_KEY and MISP_KEY, then the key file of
+// the configuration, then the key store. A key in MISP_KEY, which other
+// MISP tools also read, may belong to another MISP, so an explicit flag
+// must win over it.
+func (c *Config) resolveKey(store KeyStore, keyFileFlag bool) error {
+	if keyFileFlag && c.KeyFile != "" {
+		return c.readKeyFile()
+	}
 	for _, name := range keyEnv {
 		if value := strings.TrimSpace(os.Getenv(name)); value != "" {
 			c.Key, c.KeySource = secret.New(value), "the environment variable "+name
@@ -128,12 +135,7 @@ func (c *Config) resolveKey(store KeyStore) error {
 		}
 	}
 	if c.KeyFile != "" {
-		key, err := ReadKeyFile(c.KeyFile)
-		if err != nil {
-			return err
-		}
-		c.Key, c.KeySource = key, "the file "+c.KeyFile
-		return nil
+		return c.readKeyFile()
 	}
 	if store == nil || c.MISPURL == "" {
 		return nil
@@ -146,6 +148,15 @@ func (c *Config) resolveKey(store KeyStore) error {
 		return fmt.Errorf("read the API key from %s: %w", store.Describe(), err)
 	}
 	c.Key, c.KeySource = key, store.Describe()
+	return nil
+}
+
+func (c *Config) readKeyFile() error {
+	key, err := ReadKeyFile(c.KeyFile)
+	if err != nil {
+		return err
+	}
+	c.Key, c.KeySource = key, "the file "+c.KeyFile
 	return nil
 }
 
