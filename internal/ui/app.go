@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/mispbump/mispbump/assets"
+	_ "github.com/mispbump/mispbump/internal/clocale" // before Fyne reads the locale
 	"github.com/mispbump/mispbump/internal/config"
 	"github.com/mispbump/mispbump/internal/history"
 )
