@@ -146,7 +146,11 @@ func (b *bumpScreen) approve() {
 	}
 	sess, allow := b.session, b.privateAccepted
 	b.notice = ""
-	b.run("Creating the partnership on your MISP…", false, func(ctx context.Context) error {
+	busy := "Creating the partnership on your MISP…"
+	if b.state.plan != nil && b.state.plan.NothingToDo() {
+		busy = "Recording the bump; nothing changes on your MISP…"
+	}
+	b.run(busy, false, func(ctx context.Context) error {
 		return sess.Approve(ctx, allow)
 	}, func(err error) {
 		if err != nil && b.state.stage != bump.StageFailed {

@@ -39,18 +39,32 @@ func handOver(t *testing.T, from, to *side) {
 // review accepts the loopback partner URL and creates the partnership.
 func review(t *testing.T, s *side) {
 	t.Helper()
+	reviewAndTap(t, s, "Create partnership")
+}
+
+// reviewAndTap accepts the loopback partner URL and taps the button
+// labelled create.
+func reviewAndTap(t *testing.T, s *side, create string) {
+	t.Helper()
 	s.waitStage(string(bump.StageReview))
-	if !s.button("Create partnership").Disabled() {
-		t.Fatal("Create is enabled before the private partner URL was accepted")
+	if !s.button(create).Disabled() {
+		t.Fatalf("%q is enabled before the private partner URL was accepted", create)
 	}
 	s.findCheck("Create it anyway").SetChecked(true)
-	s.tap("Create partnership")
+	s.tap(create)
 	s.idle()
 }
 
 // bumpUntilCompare runs the four messages between a (initiator) and b
 // (responder) through the widgets and leaves both comparing codes.
 func bumpUntilCompare(t *testing.T, a, b *side) {
+	t.Helper()
+	bumpUntilCompareWith(t, a, b, "Create partnership")
+}
+
+// bumpUntilCompareWith is bumpUntilCompare with create as the label of
+// the review card's button.
+func bumpUntilCompareWith(t *testing.T, a, b *side, create string) {
 	t.Helper()
 	a.tap("Show my code first")
 	a.waitStage(string(bump.StageShowHello))
@@ -60,9 +74,9 @@ func bumpUntilCompare(t *testing.T, a, b *side) {
 	handOver(t, a, b)
 	b.waitStage(string(bump.StageShowReply))
 	handOver(t, b, a)
-	review(t, a)
+	reviewAndTap(t, a, create)
 	handOver(t, a, b)
-	review(t, b)
+	reviewAndTap(t, b, create)
 	handOver(t, b, a)
 	a.waitStage(string(bump.StageCompare))
 	b.waitStage(string(bump.StageCompare))

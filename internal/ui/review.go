@@ -21,7 +21,7 @@ func (b *bumpScreen) reviewView(st bumpState) fyne.CanvasObject {
 	p := st.partner
 	details := container.NewVScroll(container.NewVBox(heading(p.OrgName), partnerForm(p), planView(st)))
 
-	create := widget.NewButtonWithIcon("Create partnership", theme.ConfirmIcon(), b.approve)
+	create := widget.NewButtonWithIcon(createLabel(st.plan), theme.ConfirmIcon(), b.approve)
 	create.Importance = widget.HighImportance
 	b.buttons[actCreate] = create
 	cancel := widget.NewButtonWithIcon("Cancel bump", theme.CancelIcon(), b.cancelBump)
@@ -48,6 +48,16 @@ func (b *bumpScreen) reviewView(st bumpState) fyne.CanvasObject {
 	bottom.Add(create)
 	bottom.Add(cancel)
 	return container.NewBorder(nil, bottom, nil, nil, details)
+}
+
+// createLabel names the button that approves the plan. A repeat bump
+// whose plan finds everything in place creates nothing, so the button
+// does not promise to.
+func createLabel(plan *provision.Plan) string {
+	if plan != nil && plan.NothingToDo() {
+		return "Continue (nothing to change)"
+	}
+	return "Create partnership"
 }
 
 // updateCreate enables Create only when the plan has no conflict and a

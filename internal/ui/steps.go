@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -34,44 +35,44 @@ func stepName(k history.Kind) string {
 
 // stepProgress is the state of one step, from the provisioning events.
 type stepProgress struct {
-	phase  provision.Phase
-	detail string
-	err    error
+	phase provision.Phase
+	// done are the details of the step's done events in order, such as
+	// "created id 3" from Approve and "enabled" from Confirm.
+	done []string
+	err  error
 }
 
 // stepTracker collects provision.Events for the per-step display.
 type stepTracker map[history.Kind]stepProgress
 
 func (t stepTracker) add(e provision.Event) {
-	p := stepProgress{phase: e.Phase, detail: e.Detail, err: e.Err}
+	p := t[e.Kind]
+	p.phase, p.err = e.Phase, e.Err
+	if e.Phase == provision.PhaseDone && e.Detail != "" {
+		p.done = append(p.done, e.Detail)
+	}
 	t[e.Kind] = p
 }
 
 // any reports whether a step has started.
 func (t stepTracker) any() bool { return len(t) > 0 }
 
-// view draws one row per step: an icon for its phase, its name and the
-// detail of the last event. A step without events that is done all the
-// same (see implied) is drawn done with the plan's detail.
+// view draws one row per step: an icon for its phase, its name and what
+// its events reported. A step without events that is done all the same
+// (see implied) is drawn done with what the plan made of it.
 func (t stepTracker) view(plan *provision.Plan) fyne.CanvasObject {
-	planned := map[history.Kind]string{}
-	if plan != nil {
-		for _, s := range plan.Steps() {
-			planned[s.Kind] = s.Detail
-		}
-	}
 	rows := container.NewVBox()
 	for i, k := range stepKinds {
 		p, seen := t[k]
 		icon, detail := theme.RadioButtonIcon(), "waiting"
 		switch {
 		case t.implied(i):
-			icon, detail = theme.ConfirmIcon(), orDash(planned[k])
+			icon, detail = theme.ConfirmIcon(), impliedDetail(plan, k)
 		case !seen:
 		case p.phase == provision.PhaseStarted:
 			icon, detail = theme.MoreHorizontalIcon(), "in progress"
 		case p.phase == provision.PhaseDone:
-			icon, detail = theme.ConfirmIcon(), p.detail
+			icon, detail = theme.ConfirmIcon(), orDash(strings.Join(p.done, ", "))
 		case p.phase == provision.PhaseFailed:
 			icon, detail = theme.ErrorIcon(), "failed"
 			if p.err != nil {
@@ -105,6 +106,37 @@ func (t stepTracker) implied(i int) bool {
 		}
 	}
 	return false
+}
+
+// impliedDetail says, in the past tense, what happened in a step that
+// sent no event: the plan's Detail says what was going to happen.
+func impliedDetail(plan *provision.Plan, k history.Kind) string {
+	if plan == nil {
+		return "done"
+	}
+	if k == history.KindAuthKey {
+		switch {
+		case plan.User.Action == provision.ActionCreate:
+			return "came with the new sync user"
+		case plan.Options.NewKey:
+			return "made a new key"
+		}
+		return "the partner keeps its existing key"
+	}
+	for _, s := range plan.Steps() {
+		if s.Kind != k {
+			continue
+		}
+		switch s.Action {
+		case provision.ActionCreate:
+			return "created"
+		case provision.ActionReuse:
+			return "reused"
+		case provision.ActionUpdate:
+			return "updated"
+		}
+	}
+	return "done"
 }
 
 // done counts the steps that are done, including those an event of a
