@@ -19,9 +19,10 @@ import (
 )
 
 func main() {
-	// SIGINT and SIGTERM end the context, which stops a running command
+	// SIGINT, SIGTERM and SIGHUP (a closed SSH session) end the context,
+	// which stops a running command, so a bump still undoes its changes,
 	// and closes the app's window.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	status := cli.Execute(ctx, os.Args[1:], cli.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
 		cli.Options{GUI: runApp})
 	stop()

@@ -131,10 +131,14 @@ func (s *Session) applyServer(ctx context.Context) error {
 // rejecting the message, which was valid.
 func (s *Session) makePlan(ctx context.Context) {
 	opts := provision.Options{
-		Pull: s.cfg.Sync.Pull, Push: s.cfg.Sync.Push,
-		AllowPrivateURL: true, NewKey: s.cfg.NewKey,
+		Pull: s.cfg.Sync.Pull, Push: s.cfg.Sync.Push, NewKey: s.cfg.NewKey,
 	}
 	s.plan, s.planErr = s.pv.Plan(ctx, s.cfg.Profile, s.partner, opts)
+	if errors.Is(s.planErr, provision.ErrPrivateURL) && s.plan != nil {
+		// Not an error yet: the review asks the admin separately, and the
+		// partner's certificate is checked once the admin accepted.
+		s.planErr, s.certPending = nil, true
+	}
 }
 
 // PrivateURL returns why the partner URL is not public, "" when it is.
@@ -149,6 +153,7 @@ func (s *Session) PrivateURL() string {
 
 func newRecord(s *Session) *history.Bump {
 	b := s.cfg.Store.NewBump(s.cfg.Role, s.versions())
+	b.MISPURL = s.cfg.Client.BaseURL()
 	p := s.partner
 	b.Partner = history.Partner{
 		OrgName: p.OrgName, OrgUUID: p.OrgUUID, Description: p.Description, Nationality: p.Nationality,

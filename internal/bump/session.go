@@ -88,6 +88,9 @@ type Session struct {
 	retry   func(context.Context) error
 	lastErr error
 	stepErr error
+	// certPending is set while the partner's certificate still has to be
+	// checked, after the admin accepts a private partner URL.
+	certPending bool
 }
 
 // New starts a session. The initiator's hello is ready at once.
@@ -136,6 +139,17 @@ func (s *Session) Stage() Stage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.stage
+}
+
+// SessionID returns the id shared by the messages of this bump, zero for
+// a responder before the hello.
+func (s *Session) SessionID() exchange.SessionID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.initiator != nil {
+		return s.initiator.Session()
+	}
+	return s.responder.Session()
 }
 
 // Role returns this side's role.
@@ -211,6 +225,17 @@ func (s *Session) Code() (string, error) {
 		return s.initiator.Code()
 	}
 	return s.responder.Code()
+}
+
+// Close releases the session's hold on its history record, so that a
+// later start may roll back a bump that was abandoned half-way. A
+// session that reached Done or Cancelled has released it already.
+func (s *Session) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.record != nil {
+		s.pv.Release(s.record)
+	}
 }
 
 // Changed reports whether this bump created or changed anything on MISP.

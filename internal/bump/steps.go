@@ -61,6 +61,13 @@ func (s *Session) Approve(ctx context.Context, allowPrivate bool) error {
 	if s.plan.PrivateURL != "" && !allowPrivate {
 		return fmt.Errorf("%w (%s)", ErrPrivateNotAccepted, s.plan.PrivateURL)
 	}
+	if s.certPending {
+		if err := s.pv.CheckCertificate(ctx, s.plan); err != nil {
+			s.planErr = err
+			return err
+		}
+		s.certPending = false
+	}
 	s.record = newRecord(s)
 	if err := s.cfg.Store.Save(s.record); err != nil {
 		return fmt.Errorf("start the history record: %w", err)

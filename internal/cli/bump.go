@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -79,7 +80,7 @@ func (f *bumpFlags) check() error {
 		return usagef("--role must be initiator or responder (got %q)", f.role)
 	case f.outDir == "" || f.inDir == "":
 		return usagef("bump needs --out DIR and --in DIR")
-	case f.outDir == f.inDir:
+	case sameDir(f.outDir, f.inDir):
 		return usagef("--out and --in must be different directories")
 	case f.timeout <= 0:
 		return usagef("--timeout must be positive")
@@ -109,10 +110,33 @@ type bumpResult struct {
 func runBump(parent context.Context, env *Env, f bumpFlags) error {
 	ctx, cancel := context.WithTimeout(parent, f.timeout)
 	defer cancel()
-	out := env.streams.Out
+	r := &bumpRun{env: env, flags: f, out: env.streams.Out}
 	if f.asJSON {
-		out = env.streams.Err
+		r.out = env.streams.Err
 	}
+	err := r.start(ctx)
+	if err == nil {
+		err = r.run(ctx)
+	}
+	if err != nil && r.session != nil && r.session.Stage() != bump.StageDone {
+		r.cancel(err)
+	}
+	if r.session != nil {
+		r.session.Close()
+	}
+	err = r.explain(err)
+	if f.asJSON {
+		if jsonErr := writeJSON(env.streams.Out, r.result(err)); jsonErr != nil && err == nil {
+			return jsonErr
+		}
+	}
+	return err
+}
+
+// start rolls back interrupted bumps, reads the profile and opens the
+// session.
+func (r *bumpRun) start(ctx context.Context) error {
+	env, f := r.env, r.flags
 	client, err := env.Client()
 	if err != nil {
 		return err
@@ -123,44 +147,58 @@ func runBump(parent context.Context, env *Env, f bumpFlags) error {
 	}
 	recovered, err := (&provision.Provisioner{Client: client, Store: store, Logger: env.Logger}).Recover(ctx)
 	for _, b := range recovered {
-		fmt.Fprintf(out, "Rolled back an interrupted bump with %s (%s).\n", orNone(b.Partner.OrgName), b.ID)
+		fmt.Fprintf(r.out, "Rolled back an interrupted bump with %s (%s).\n", orNone(b.Partner.OrgName), b.ID)
 	}
 	if err != nil {
-		return fmt.Errorf("roll back interrupted bumps: %w", err)
+		// An old bump that cannot be rolled back now stays recorded as
+		// pending for a later run; it must not block this bump.
+		fmt.Fprintf(r.out, "Warning: %v\n", err)
 	}
 	profile, err := fetchProfile(ctx, env)
 	if err != nil {
 		return err
 	}
 	for _, w := range profile.Warnings {
-		fmt.Fprintf(out, "Warning: %s\n", w.Message)
+		fmt.Fprintf(r.out, "Warning: %s\n", w.Message)
 	}
+	r.newSession = func() (*bump.Session, error) {
+		return bump.New(bump.Config{
+			Role: history.Role(f.role), Client: client, Store: store, Profile: profile,
+			Sync: syncSettings(env.Config, f), NewKey: f.newKey, Logger: env.Logger,
+			Progress: func(e provision.Event) { printEvent(r.out, e) }, VerifyWait: f.verifyWait,
+		})
+	}
+	r.session, err = r.newSession()
+	return err
+}
 
-	session, err := bump.New(bump.Config{
-		Role: history.Role(f.role), Client: client, Store: store, Profile: profile,
-		Sync: syncSettings(env.Config, f), NewKey: f.newKey, Logger: env.Logger,
-		Progress: func(e provision.Event) { printEvent(out, e) }, VerifyWait: f.verifyWait,
-	})
-	if err != nil {
-		return err
+// explain turns the errors that end a bump into what the admin should
+// know: above all whether the partnership is live on this MISP.
+func (r *bumpRun) explain(err error) error {
+	if err == nil {
+		return nil
 	}
-	r := &bumpRun{env: env, flags: f, session: session, out: out}
-	runErr := r.run(ctx)
-	if runErr != nil && session.Stage() != bump.StageDone {
-		r.cancel(runErr)
-	}
-	if f.asJSON {
-		if err := writeJSON(env.streams.Out, r.result(runErr)); err != nil {
-			return err
-		}
-	}
+	live := r.session != nil && (r.session.Stage() == bump.StageVerify || r.session.Stage() == bump.StageDone)
+	timedOut := errors.Is(err, context.DeadlineExceeded)
 	switch {
-	case errors.Is(runErr, context.DeadlineExceeded):
-		return fmt.Errorf("the bump did not finish within %s: start again together with your partner", f.timeout)
-	case errors.Is(runErr, context.Canceled):
+	case live && (timedOut || errors.Is(err, context.Canceled)):
+		p := r.session.Partner()
+		return fmt.Errorf("the partnership with %s is set up and enabled on your MISP, but the connection test "+
+			"did not pass before the bump stopped: check later with 'mispbump verify %s', or undo it with 'mispbump remove %s'",
+			p.OrgName, p.OrgUUID, p.OrgUUID)
+	case timedOut:
+		return fmt.Errorf("the bump did not finish within %s: start again together with your partner", r.flags.timeout)
+	case errors.Is(err, context.Canceled):
 		return errors.New("the bump was interrupted")
 	}
-	return runErr
+	return err
+}
+
+// sameDir reports whether two paths name one directory.
+func sameDir(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }
 
 func syncSettings(cfg *config.Config, f bumpFlags) provision.SyncSettings {

@@ -26,11 +26,17 @@ type bumpRun struct {
 	written   map[exchange.Step]bool
 	inbox     *inbox
 	confirmed bool
+	// newSession opens a fresh session with the same settings, for a
+	// responder whose partner started the bump again.
+	newSession func() (*bump.Session, error)
 }
 
 func (r *bumpRun) run(ctx context.Context) error {
 	r.written = map[exchange.Step]bool{}
 	r.inbox = newInbox(r.flags.inDir, r.env.Logger)
+	if n := clearOldCodes(r.flags.outDir); n > 0 {
+		fmt.Fprintf(r.out, "Removed %d code files of an earlier bump from %s.\n", n, r.flags.outDir)
+	}
 	if r.session.Role() == history.RoleInitiator {
 		fmt.Fprintf(r.out, "Starting a bump as initiator. Give your partner the codes written to %s.\n", r.flags.outDir)
 	} else {
@@ -91,7 +97,13 @@ func (r *bumpRun) receive(ctx context.Context) error {
 		for _, c := range r.inbox.poll(r.out) {
 			got, err := r.session.Receive(ctx, c.message)
 			if err != nil {
-				r.inbox.reject(r.out, c, err)
+				if r.restartOnNewHello(ctx, c) {
+					return nil
+				}
+				if r.session.Stage() == bump.StageCancelled {
+					return err
+				}
+				r.inbox.reject(r.out, c, err, r.session.Role())
 				continue
 			}
 			fmt.Fprintf(r.out, "Received the %s from %s.\n", got.Description, c.file)
@@ -106,6 +118,33 @@ func (r *bumpRun) receive(ctx context.Context) error {
 		case <-ticker.C:
 		}
 	}
+}
+
+// restartOnNewHello handles a partner who started the bump again, for
+// example after a failure: a responder that has only shown its reply
+// (nothing is created yet) and finds a hello of another bump answers
+// that one instead. It reports whether it did.
+func (r *bumpRun) restartOnNewHello(ctx context.Context, c candidate) bool {
+	if r.session.Role() != history.RoleResponder || r.session.Stage() != bump.StageShowReply {
+		return false
+	}
+	h, err := exchange.Inspect(c.message)
+	if err != nil || h.Step != exchange.StepHello || h.Session == r.session.SessionID() {
+		return false
+	}
+	fresh, err := r.newSession()
+	if err != nil {
+		return false
+	}
+	if _, err := fresh.Receive(ctx, c.message); err != nil {
+		fresh.Close()
+		return false
+	}
+	r.session.Close()
+	r.session = fresh
+	r.written = map[exchange.Step]bool{}
+	fmt.Fprintf(r.out, "Your partner started the bump again (%s): answering the new first code.\n", c.file)
+	return true
 }
 
 // review shows the partner and the plan and asks before creating.
@@ -125,12 +164,24 @@ func (r *bumpRun) review(ctx context.Context) error {
 	}
 	allowPrivate := r.flags.allowPrivate
 	if reason := r.session.PrivateURL(); reason != "" && !allowPrivate {
-		allowPrivate = r.askUser(fmt.Sprintf("The partner URL %s is not public: %s. Your MISP would call it. Accept it?", partner.URL, reason), false)
+		var err error
+		allowPrivate, err = r.askUser(ctx, fmt.Sprintf("The partner URL %s is not public: %s. Your MISP would call it. Accept it?", partner.URL, reason), false)
+		if err != nil {
+			return err
+		}
 		if !allowPrivate {
 			return fmt.Errorf("the partner URL %s was not accepted: it points at a private address (%s); pass --allow-private-url if this partner is on your network", partner.URL, reason)
 		}
 	}
-	if !r.askUser("Create this partnership?", r.flags.yes) {
+	question := "Create this partnership?"
+	if plan.NothingToDo() {
+		question = "Nothing needs to change on your MISP. Continue?"
+	}
+	yes, err := r.askUser(ctx, question, r.flags.yes)
+	if err != nil {
+		return err
+	}
+	if !yes {
 		return errors.New("you declined to create the partnership")
 	}
 	return r.session.Approve(ctx, allowPrivate)
@@ -146,9 +197,16 @@ func (r *bumpRun) compare(ctx context.Context) error {
 	if !r.session.Changed() {
 		fmt.Fprintln(r.out, "Nothing needed changing on your MISP: this partnership already exists.")
 	}
-	match := r.askUser("Does your partner see the same code?", r.flags.yes)
+	match, err := r.askUser(ctx, "Does your partner see the same code?", r.flags.yes)
+	if err != nil {
+		return err
+	}
 	if err := r.session.Confirm(ctx, match); err != nil {
 		return err
+	}
+	if !match && !r.session.Changed() {
+		fmt.Fprintln(r.out, "The codes differ. This bump created nothing, so nothing was removed: the existing partnership stays as it was.")
+		return errors.New("the confirmation codes differed: someone else's code may have been used; start again, face to face or on a call")
 	}
 	if !match {
 		fmt.Fprintln(r.out, "The codes differ: everything this bump created was removed.")
@@ -182,13 +240,15 @@ func (r *bumpRun) verify(ctx context.Context) error {
 	return nil
 }
 
-// askUser asks a yes/no question unless the answer is given.
-func (r *bumpRun) askUser(question string, given bool) bool {
+// askUser asks a yes/no question unless the answer is given. It returns
+// the context's error when the bump times out or is interrupted while
+// waiting for the answer.
+func (r *bumpRun) askUser(ctx context.Context, question string, given bool) (bool, error) {
 	if given {
 		fmt.Fprintf(r.out, "%s yes (--yes)\n", question)
-		return true
+		return true, nil
 	}
-	return ask(&r.env.streams, question)
+	return askContext(ctx, &r.env.streams, question)
 }
 
 // cancel undoes the bump after an error and says so.
@@ -205,7 +265,11 @@ func (r *bumpRun) cancel(cause error) {
 }
 
 func (r *bumpRun) result(err error) bumpResult {
-	res := bumpResult{Role: r.flags.role, Partner: history.Partner{}, Objects: []history.Object{}}
+	res := bumpResult{Role: r.flags.role, Partner: history.Partner{}, Objects: []history.Object{}, Status: history.StatusFailed}
+	if r.session == nil {
+		res.Error = errorText(err)
+		return res
+	}
 	if rec := r.session.Record(); rec != nil {
 		res.BumpID, res.Partner, res.Status, res.Objects = rec.ID, rec.Partner, rec.Status, rec.Objects
 		res.Changed = rec.Changed()
@@ -214,10 +278,15 @@ func (r *bumpRun) result(err error) bumpResult {
 		res.Code = code
 	}
 	res.Verification = r.session.Verification()
-	if err != nil {
-		res.Error = err.Error()
-	}
+	res.Error = errorText(err)
 	return res
+}
+
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 func printPartner(w io.Writer, p exchange.Profile) {

@@ -6,8 +6,12 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/mispbump/mispbump/internal/atomicfile"
 	"github.com/mispbump/mispbump/internal/codes"
@@ -89,6 +93,10 @@ func drawTerminal(w io.Writer, msg []byte) {
 	if len(modules) == 0 {
 		return
 	}
+	if width := terminalWidth(w); width > 0 && len(modules) > width {
+		fmt.Fprintf(w, "This code is %d columns wide but the terminal has %d: widen the terminal or make the font smaller, "+
+			"or use the PNG files instead.\n", len(modules), width)
+	}
 	const on, off = "\x1b[30;47m", "\x1b[0m"
 	for y := 0; y < len(modules); y += 2 {
 		var line strings.Builder
@@ -142,4 +150,18 @@ func moduleGrid(img image.Image) [][]bool {
 		}
 	}
 	return grid
+}
+
+// terminalWidth returns the width of w in columns when it is a terminal,
+// else the COLUMNS variable, else 0.
+func terminalWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if width, _, err := term.GetSize(int(f.Fd())); err == nil {
+			return width
+		}
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 0
 }

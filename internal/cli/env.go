@@ -10,6 +10,7 @@ import (
 	"github.com/mispbump/mispbump/internal/config"
 	"github.com/mispbump/mispbump/internal/history"
 	"github.com/mispbump/mispbump/internal/misp"
+	"github.com/mispbump/mispbump/internal/secret"
 )
 
 // Env is what a command needs from its surroundings: streams,
@@ -64,7 +65,7 @@ func parseLevel(name string) (slog.Level, error) {
 	case "error":
 		return slog.LevelError, nil
 	}
-	return 0, fmt.Errorf("invalid log level %q: use debug, info, warn or error", name)
+	return 0, fmt.Errorf("invalid log level %s: use debug, info, warn or error", secret.Quote(name))
 }
 
 // Client returns a MISP client for the configured server, or an error

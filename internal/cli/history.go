@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -145,7 +146,7 @@ func (e *Env) partnership(query string) (*provision.Provisioner, *history.Partne
 	if err != nil {
 		return nil, nil, err
 	}
-	partner, err := store.FindPartner(query)
+	partner, err := store.FindPartner(query, e.Config.MISPURL)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -154,6 +155,22 @@ func (e *Env) partnership(query string) (*provision.Provisioner, *history.Partne
 		return nil, nil, err
 	}
 	return &provision.Provisioner{Client: client, Store: store, Logger: e.Logger}, partner, nil
+}
+
+// askContext is ask that gives up when ctx ends (a timeout, Ctrl-C, a
+// closed SSH session), so a bump waiting for an answer still undoes its
+// changes. The read itself cannot be interrupted and ends with the
+// process.
+func askContext(ctx context.Context, streams *Streams, question string) (bool, error) {
+	answer := make(chan bool, 1)
+	go func() { answer <- ask(streams, question) }()
+	select {
+	case yes := <-answer:
+		return yes, nil
+	case <-ctx.Done():
+		fmt.Fprintln(streams.Err)
+		return false, ctx.Err()
+	}
 }
 
 // ask prints a yes/no question and reads the answer from standard input.

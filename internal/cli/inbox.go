@@ -11,12 +11,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/mispbump/mispbump/internal/codes"
 	"github.com/mispbump/mispbump/internal/exchange"
+	"github.com/mispbump/mispbump/internal/history"
 	"github.com/mispbump/mispbump/internal/scan"
 )
 
@@ -179,16 +181,42 @@ func decodeImage(path string) (image.Image, error) {
 // reject explains once why a complete message was not taken. Messages of
 // steps that are already done are expected leftovers in the directory
 // and only logged.
-func (in *inbox) reject(out io.Writer, c candidate, err error) {
+func (in *inbox) reject(out io.Writer, c candidate, err error, role history.Role) {
 	id := codes.IDOf(c.message)
 	if in.reported[id] {
 		return
 	}
 	in.reported[id] = true
 	var step *exchange.StepError
-	if errors.Is(err, exchange.ErrReplay) || (errors.As(err, &step) && step.Got < step.Want) {
+	isStep := errors.As(err, &step)
+	if isStep && role == history.RoleInitiator && step.Got == exchange.StepHello {
+		fmt.Fprintf(out, "Ignored %s: it is the first code of a bump your partner started as well: "+
+			"one of you must be the responder (Scan partner's code first, or --role responder)\n", c.file)
+		return
+	}
+	if errors.Is(err, exchange.ErrReplay) || (isStep && step.Got < step.Want) {
 		in.log.Debug("earlier message ignored", "file", c.file, "err", err)
 		return
 	}
 	fmt.Fprintf(out, "Ignored %s: %v\n", c.file, err)
+}
+
+// codeFile matches the files writeCode makes.
+var codeFile = regexp.MustCompile(`^0[1-4]-(hello|reply|offer|key)(-frame-[0-9]{3})?\.(png|txt)$`)
+
+// clearOldCodes removes the code files of an earlier bump from dir, so
+// the partner cannot pick up a stale code, and returns how many it
+// removed.
+func clearOldCodes(dir string) int {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		if e.Type().IsRegular() && codeFile.MatchString(e.Name()) && os.Remove(filepath.Join(dir, e.Name())) == nil {
+			n++
+		}
+	}
+	return n
 }

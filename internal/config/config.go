@@ -115,7 +115,7 @@ func Load(fs *pflag.FlagSet, store KeyStore) (*Config, error) {
 	}
 	cfg, err := fromViper(v)
 	if err != nil {
-		return nil, fmt.Errorf("configuration %s: %w", file, err)
+		return nil, fmt.Errorf("%w (check the flags, the MISPBUMP_ and MISP_ environment variables, and %s)", err, file)
 	}
 	cfg.File = file
 	cfg.inFile = readFileSettings(file)
@@ -177,7 +177,7 @@ func fromViper(v *viper.Viper) (*Config, error) {
 	}
 	timeout, err := time.ParseDuration(v.GetString(keyTimeout))
 	if err != nil || timeout <= 0 {
-		return nil, fmt.Errorf("invalid %s %q: use a duration such as 30s", keyTimeout, v.GetString(keyTimeout))
+		return nil, fmt.Errorf("invalid %s %s: use a duration such as 30s", keyTimeout, secret.Quote(v.GetString(keyTimeout)))
 	}
 	cfg.Timeout = timeout
 	if pin := v.GetString(keyPin); pin != "" {
@@ -191,6 +191,9 @@ func fromViper(v *viper.Viper) (*Config, error) {
 			return nil, err
 		}
 	}
+	if strings.TrimSpace(cfg.DataDir) == "" {
+		return nil, errors.New("the data directory is empty: give --data-dir a directory, or leave it out for the default")
+	}
 	return cfg, nil
 }
 
@@ -199,7 +202,7 @@ func fromViper(v *viper.Viper) (*Config, error) {
 func CheckURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("invalid MISP URL %q: use the form https://misp.example.org", raw)
+		return fmt.Errorf("invalid MISP URL %s: use the form https://misp.example.org", secret.Quote(raw))
 	}
 	return nil
 }
@@ -216,7 +219,7 @@ func ParsePin(s string) ([]byte, error) {
 	clean = strings.NewReplacer(":", "", " ", "", "-", "").Replace(clean)
 	pin, err := hex.DecodeString(clean)
 	if err != nil || len(pin) != 32 {
-		return nil, fmt.Errorf("invalid certificate pin %q: expected a SHA-256 fingerprint of 64 hex digits", s)
+		return nil, fmt.Errorf("invalid certificate pin %s: expected a SHA-256 fingerprint of 64 hex digits", secret.Quote(s))
 	}
 	return pin, nil
 }

@@ -258,3 +258,28 @@ func TestFileStoreRoundTrip(t *testing.T) {
 		t.Errorf("damaged key file: %v", err)
 	}
 }
+
+func TestKeyInWrongSettingNotEchoed(t *testing.T) {
+	settings := map[string]string{
+		"url":      "misp:\n  url: " + testKey + "\n",
+		"timeout":  "misp:\n  timeout: " + testKey + "\n",
+		"pin":      "misp:\n  pin_sha256: " + testKey + "\n",
+		"key_file": "misp:\n  url: https://misp.example.org\n  key_file: " + testKey + "\n",
+	}
+	for name, body := range settings {
+		t.Run(name, func(t *testing.T) {
+			dir := isolate(t)
+			file := filepath.Join(dir, "c.yaml")
+			if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(flags(t, "--config", file), nil)
+			if err == nil {
+				t.Fatal("Load accepted a key in the wrong setting")
+			}
+			if strings.Contains(err.Error(), testKey) {
+				t.Errorf("the error shows the key: %v", err)
+			}
+		})
+	}
+}

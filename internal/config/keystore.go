@@ -162,6 +162,10 @@ func (c *Config) readKeyFile() error {
 
 // ReadKeyFile reads an API key from the first non-empty line of path.
 func ReadKeyFile(path string) (secret.Key, error) {
+	if secret.LooksLikeKey(path) {
+		return secret.Key{}, errors.New("the API key file name looks like an API key itself: " +
+			"put the key into a file and give the file's name (--misp-key-file, misp.key_file)")
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return secret.Key{}, fmt.Errorf("read API key file: %w", err)

@@ -8,8 +8,12 @@ import (
 // Partnership is the derived view of one partner: its newest bump and
 // the objects that all its bumps created and that still exist.
 type Partnership struct {
+	// MISPURL is the MISP on which this partnership was set up.
+	MISPURL string
 	Partner Partner
-	// Latest is the partner's newest bump that got past "pending".
+	// Latest is the partner's newest bump that got past "pending" and
+	// either changed something or set the partnership up; a repeated
+	// bump that was cancelled without touching anything does not count.
 	Latest *Bump
 	// Bumps are all bumps with this partner, oldest first.
 	Bumps []*Bump
@@ -49,26 +53,30 @@ func (p *Partnership) Current(kind Kind) *Object {
 	return nil
 }
 
-// Partners groups the bumps by partner organisation uuid, newest
-// activity last.
+// Partners groups the bumps by MISP and partner organisation uuid, in
+// the order of their first bump.
 func (s *Store) Partners() ([]*Partnership, error) {
 	bumps, err := s.List()
-	byUUID := map[string]*Partnership{}
+	byKey := map[string]*Partnership{}
 	var order []string
 	for _, b := range bumps {
-		id := b.Partner.OrgUUID
-		if id == "" {
+		if b.Partner.OrgUUID == "" {
 			continue
 		}
-		p, ok := byUUID[id]
+		misp := b.MISPURL
+		if misp == "" {
+			misp = b.Own.URL
+		}
+		key := strings.ToLower(strings.TrimRight(misp, "/")) + " " + b.Partner.OrgUUID
+		p, ok := byKey[key]
 		if !ok {
-			p = &Partnership{}
-			byUUID[id] = p
-			order = append(order, id)
+			p = &Partnership{MISPURL: misp}
+			byKey[key] = p
+			order = append(order, key)
 		}
 		p.Bumps = append(p.Bumps, b)
 		p.Partner = b.Partner
-		if b.Status != StatusPending || p.Latest == nil {
+		if counts(b) || p.Latest == nil {
 			p.Latest = b
 			p.Status = b.Status
 		}
@@ -79,23 +87,42 @@ func (s *Store) Partners() ([]*Partnership, error) {
 		}
 	}
 	out := make([]*Partnership, 0, len(order))
-	for _, id := range order {
-		out = append(out, byUUID[id])
+	for _, key := range order {
+		out = append(out, byKey[key])
 	}
 	return out, err
 }
 
-// FindPartner returns the partnership whose organisation uuid or name
-// (case-insensitive) is query. A name that matches several partners is
+// counts reports whether a bump decides the state of its partnership.
+func counts(b *Bump) bool {
+	switch b.Status {
+	case StatusPending:
+		return false
+	case StatusApplied, StatusConfirmed, StatusVerified:
+		return true
+	}
+	return b.Changed()
+}
+
+// FindPartner returns the partnership on the MISP at mispURL whose
+// organisation uuid or name (case-insensitive) is query; an empty
+// mispURL searches every MISP. A name that matches several partners is
 // an error that lists their uuids.
-func (s *Store) FindPartner(query string) (*Partnership, error) {
+func (s *Store) FindPartner(query, mispURL string) (*Partnership, error) {
 	partners, err := s.Partners()
 	if err != nil && len(partners) == 0 {
 		return nil, err
 	}
 	q := strings.TrimSpace(query)
 	var byName []*Partnership
+	elsewhere := ""
 	for _, p := range partners {
+		if mispURL != "" && !sameURL(p.MISPURL, mispURL) {
+			if strings.EqualFold(p.Partner.OrgUUID, q) || strings.EqualFold(p.Partner.OrgName, q) {
+				elsewhere = p.MISPURL
+			}
+			continue
+		}
 		if strings.EqualFold(p.Partner.OrgUUID, q) {
 			return p, nil
 		}
@@ -105,6 +132,10 @@ func (s *Store) FindPartner(query string) (*Partnership, error) {
 	}
 	switch len(byName) {
 	case 0:
+		if elsewhere != "" {
+			return nil, fmt.Errorf("partner %q: %w on %s; the history has it on %s: run the command with --misp-url %s",
+				query, ErrNotFound, mispURL, elsewhere, elsewhere)
+		}
 		return nil, fmt.Errorf("partner %q: %w: run 'mispbump history' to list partners", query, ErrNotFound)
 	case 1:
 		return byName[0], nil

@@ -2,6 +2,7 @@ package history
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -143,18 +144,21 @@ type Verification struct {
 
 // Bump is the record of one bump.
 type Bump struct {
-	Schema   int       `json:"schema"`
-	ID       string    `json:"id"`
-	Role     Role      `json:"role"`
-	Started  time.Time `json:"started"`
-	Updated  time.Time `json:"updated"`
-	Status   Status    `json:"status"`
-	Own      Own       `json:"own"`
-	Partner  Partner   `json:"partner"`
-	Code     string    `json:"code,omitempty"`
-	Versions Versions  `json:"versions"`
-	Objects  []Object  `json:"objects"`
-	Timeline []Event   `json:"timeline"`
+	Schema  int       `json:"schema"`
+	ID      string    `json:"id"`
+	Role    Role      `json:"role"`
+	Started time.Time `json:"started"`
+	Updated time.Time `json:"updated"`
+	Status  Status    `json:"status"`
+	// MISPURL is the base URL of the MISP this bump changed: the ids in
+	// Objects are only meaningful there.
+	MISPURL  string   `json:"misp_url"`
+	Own      Own      `json:"own"`
+	Partner  Partner  `json:"partner"`
+	Code     string   `json:"code,omitempty"`
+	Versions Versions `json:"versions"`
+	Objects  []Object `json:"objects"`
+	Timeline []Event  `json:"timeline"`
 	// LastVerification is the newest connection check, nil before one.
 	LastVerification *Verification `json:"last_verification,omitempty"`
 }
@@ -189,6 +193,34 @@ func (b *Bump) PutObject(o Object) {
 // back.
 func (b *Bump) Unfinished() bool {
 	return b.Status == StatusPending || b.Status == StatusApplied
+}
+
+// OnMISP reports whether the bump was made on the MISP at url. Records
+// written before the MISP URL was recorded fall back to the URL the
+// bump advertised for this side.
+func (b *Bump) OnMISP(url string) bool {
+	recorded := b.MISPURL
+	if recorded == "" {
+		recorded = b.Own.URL
+	}
+	return sameURL(recorded, url)
+}
+
+// sameURL compares base URLs without case in scheme and host and
+// without a trailing slash.
+func sameURL(a, b string) bool {
+	norm := func(s string) string {
+		s = strings.TrimRight(strings.TrimSpace(s), "/")
+		if scheme, rest, ok := strings.Cut(s, "://"); ok {
+			host, path, _ := strings.Cut(rest, "/")
+			s = strings.ToLower(scheme) + "://" + strings.ToLower(host)
+			if path != "" {
+				s += "/" + path
+			}
+		}
+		return s
+	}
+	return a != "" && norm(a) == norm(b)
 }
 
 // Changed reports whether the bump created or changed anything on MISP.

@@ -126,7 +126,13 @@ func (s *Store) List() ([]*Bump, error) {
 		if e.IsDir() || !strings.HasSuffix(name, ".json") || strings.HasPrefix(name, ".") {
 			continue
 		}
-		b, err := s.Load(strings.TrimSuffix(name, ".json"))
+		id := strings.TrimSuffix(name, ".json")
+		if !idPattern.MatchString(id) {
+			// Not a bump file (notes an admin put here, a copy): skip it
+			// rather than block every command.
+			continue
+		}
+		b, err := s.Load(id)
 		if err != nil {
 			problems = append(problems, err)
 			continue

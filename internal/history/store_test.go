@@ -176,16 +176,16 @@ func TestFindPartner(t *testing.T) {
 	bumpWith(s, t, "5f1b8c2e-0000-4000-8000-00000000000b", "Twin", StatusVerified)
 	bumpWith(s, t, "5f1b8c2e-0000-4000-8000-00000000000c", "twin", StatusVerified)
 
-	if p, err := s.FindPartner("alpha cert"); err != nil || p.Partner.OrgName != "Alpha CERT" {
+	if p, err := s.FindPartner("alpha cert", ""); err != nil || p.Partner.OrgName != "Alpha CERT" {
 		t.Errorf("find by name: %v", err)
 	}
-	if p, err := s.FindPartner("5F1B8C2E-0000-4000-8000-00000000000B"); err != nil || p.Partner.OrgName != "Twin" {
+	if p, err := s.FindPartner("5F1B8C2E-0000-4000-8000-00000000000B", ""); err != nil || p.Partner.OrgName != "Twin" {
 		t.Errorf("find by upper-case uuid: %v", err)
 	}
-	if _, err := s.FindPartner("twin"); err == nil || !strings.Contains(err.Error(), "give the organisation uuid") {
+	if _, err := s.FindPartner("twin", ""); err == nil || !strings.Contains(err.Error(), "give the organisation uuid") {
 		t.Errorf("ambiguous name: %v", err)
 	}
-	if _, err := s.FindPartner("nobody"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.FindPartner("nobody", ""); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown partner: %v", err)
 	}
 }

@@ -180,13 +180,13 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("MISP URL %q is invalid: %w", raw, err)
+		return nil, fmt.Errorf("MISP URL %s is invalid: %w", secret.Quote(raw), err)
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, fmt.Errorf("MISP URL %q must start with https:// or http://", raw)
+		return nil, fmt.Errorf("MISP URL %s must start with https:// or http://", secret.Quote(raw))
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("MISP URL %q has no host name", raw)
+		return nil, fmt.Errorf("MISP URL %s has no host name", secret.Quote(raw))
 	}
 	if u.User != nil {
 		// The Authorization header carries the MISP key, so there is no
@@ -194,7 +194,7 @@ func parseBaseURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("MISP URL %s must not contain a user name or password", u.Redacted())
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("MISP URL %q must not have a query or fragment", raw)
+		return nil, fmt.Errorf("MISP URL %s must not have a query or fragment", secret.Quote(raw))
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = strings.TrimSuffix(u.RawPath, "/")

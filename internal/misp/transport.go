@@ -13,6 +13,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/mispbump/mispbump/internal/secret"
 )
 
 // newTransport builds the HTTP transport: proxies from the environment
@@ -79,14 +81,17 @@ func newTLSConfig(caFile string, pin []byte) (*tls.Config, error) {
 
 // loadCAFile reads a PEM file of CA certificates into a new pool.
 func loadCAFile(name string) (*x509.CertPool, error) {
+	if secret.LooksLikeKey(name) {
+		return nil, errors.New("the CA file name looks like an API key: give the name of a PEM file of CA certificates")
+	}
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("read CA file: %w", err)
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(data) {
-		return nil, fmt.Errorf("CA file %q contains no PEM certificate: "+
-			"give the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)", name)
+		return nil, fmt.Errorf("CA file %s contains no PEM certificate: "+
+			"give the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)", secret.Quote(name))
 	}
 	return pool, nil
 }

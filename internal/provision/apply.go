@@ -34,8 +34,16 @@ func (pv *Provisioner) ApplyAccount(ctx context.Context, b *history.Bump, plan *
 	return pv.applyKey(ctx, b, plan, userID)
 }
 
-// record updates the bump's entry for o.Kind and saves the history.
+// record updates the bump's entry for o.Kind and saves the history. The
+// first record ties the bump to this MISP, because its ids mean nothing
+// on another one.
 func (pv *Provisioner) record(b *history.Bump, o history.Object) error {
+	if b.MISPURL == "" {
+		b.MISPURL = pv.Client.BaseURL()
+	}
+	if err := pv.hold(b); err != nil {
+		return err
+	}
 	b.PutObject(o)
 	if err := pv.Store.Save(b); err != nil {
 		return fmt.Errorf("record %s in the history: %w", o.Kind, err)
@@ -224,8 +232,31 @@ func (pv *Provisioner) applyKey(ctx context.Context, b *history.Bump, plan *Plan
 			fmt.Errorf("MISP made key %s for user %s instead of user %s", ak.ID, ak.UserID, userID))
 	}
 	plan.key = ak.Raw
+	if u := b.Object(history.KindUser); u != nil && u.State == history.StateCreated {
+		pv.dropOtherKeys(ctx, userID, ak.ID)
+	}
 	pv.succeed(kind, "made key "+ak.Start+"…"+ak.End)
 	return ak.Raw, nil
+}
+
+// dropOtherKeys deletes every key of a sync user that this bump created
+// except keep: a key that MISP made with the user in an answer that was
+// lost still works, and nobody should hold a working key that was never
+// meant to be used.
+func (pv *Provisioner) dropOtherKeys(ctx context.Context, userID, keep misp.ID) {
+	keys, err := pv.Client.AuthKeys(ctx, userID)
+	if err != nil {
+		pv.log().Warn("could not list the sync user's keys", "user_id", userID, "err", err)
+		return
+	}
+	for _, k := range keys {
+		if k.ID == keep {
+			continue
+		}
+		if err := pv.Client.DeleteAuthKey(ctx, k.ID); err != nil && !errors.Is(err, misp.ErrNotFound) {
+			pv.log().Warn("could not delete an unused key", "authkey_id", k.ID, "err", err)
+		}
+	}
 }
 
 // ApplyServer creates the server entry for the partner, with pull and

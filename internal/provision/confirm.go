@@ -106,7 +106,7 @@ func (pv *Provisioner) existingServerEdit(edit *misp.ServerEdit, plan *Plan, s m
 	if !partnerKey.IsZero() {
 		edit.Key, changed = partnerKey, true
 	}
-	if plan.CertPEM != nil && s.CertFile == "" {
+	if plan.CertPEM != nil && plan.certChanged(s) {
 		if cert, err := misp.EncodeSubmittedCert(plan.CertPEM); err == nil {
 			edit.SubmittedCert, changed = cert, true
 		}

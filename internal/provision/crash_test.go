@@ -130,7 +130,7 @@ func TestCrashDuringApply(t *testing.T) {
 			t.Fatalf("run %d: after the crash and a new run: orgs=%d users=%d servers=%d complete=%v",
 				i, orgs, users, servers, complete)
 		}
-		p, err := store.FindPartner(partner.OrgUUID)
+		p, err := store.FindPartner(partner.OrgUUID, "")
 		if err != nil {
 			t.Fatalf("run %d: %v", i, err)
 		}

@@ -17,6 +17,8 @@ import (
 // side is one MISP with its admin's mispbump: a simulator on loopback,
 // a client with the admin key, a history and a provisioner.
 type side struct {
+	opts    sideOptions
+	dataDir string
 	sim     *mispsim.Sim
 	url     string
 	client  *misp.Client
@@ -29,6 +31,8 @@ type side struct {
 type sideOptions struct {
 	name, uuid string
 	tls        bool
+	listen     string
+	dataDir    string
 	seedOrgs   int
 	seedUsers  int
 	timeout    time.Duration
@@ -36,20 +40,26 @@ type sideOptions struct {
 
 func newSide(t *testing.T, o sideOptions) *side {
 	t.Helper()
+	if o.dataDir == "" {
+		o.dataDir = t.TempDir()
+	}
+	if o.listen == "" {
+		o.listen = "127.0.0.1:0"
+	}
 	sim, err := mispsim.New(mispsim.Options{
-		DataDir: t.TempDir(), OrgName: o.name, OrgUUID: o.uuid, TLS: o.tls,
+		DataDir: o.dataDir, OrgName: o.name, OrgUUID: o.uuid, TLS: o.tls,
 		SeedOrgs: o.seedOrgs, SeedUsers: o.seedUsers, ConnectionTimeout: 3 * time.Second,
 	})
 	if err != nil {
 		t.Fatalf("start simulator %s: %v", o.name, err)
 	}
-	url, err := sim.Start("127.0.0.1:0")
+	url, err := sim.Start(o.listen)
 	if err != nil {
 		t.Fatalf("listen simulator %s: %v", o.name, err)
 	}
 	t.Cleanup(func() { _ = sim.Close() })
 
-	s := &side{sim: sim, url: url, logs: &bytes.Buffer{}}
+	s := &side{opts: o, dataDir: o.dataDir, sim: sim, url: url, logs: &bytes.Buffer{}}
 	logger := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	timeout := o.timeout
 	if timeout == 0 {

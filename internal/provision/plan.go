@@ -3,6 +3,7 @@ package provision
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -77,6 +78,9 @@ type Plan struct {
 	key secret.Key
 	// legacyKeys is true when the MISP has advanced auth keys off.
 	legacyKeys bool
+	// previousPin is the partner's certificate pin (hex) at the last bump
+	// with this partner on this MISP, "" when unknown.
+	previousPin string
 }
 
 // SendsKey reports whether this side must give the partner a key: when
@@ -131,7 +135,7 @@ func (pv *Provisioner) Plan(ctx context.Context, own *Profile, partner exchange.
 	if plan.PrivateURL != "" && !opts.AllowPrivateURL {
 		return plan, fmt.Errorf("%w: %s; your MISP would call it: confirm only if this partner is on your own network", ErrPrivateURL, plan.PrivateURL)
 	}
-	if err := pv.planCertificate(ctx, plan); err != nil {
+	if err := pv.CheckCertificate(ctx, plan); err != nil {
 		return plan, err
 	}
 	return plan, nil
@@ -167,8 +171,19 @@ func (pv *Provisioner) planOrg(ctx context.Context, plan *Plan) error {
 		return &StepError{Step: "look up the partner organisation", Err: err}
 	}
 
+	// MISP's view endpoint reads a numeric reference as an id and a
+	// uuid-shaped one as a uuid, so such names cannot be looked up by
+	// name there; MISP's own uniqueness check still catches a clash when
+	// the organisation is created.
+	if nameIsReference(partner.OrgName) {
+		plan.Org = Step{Kind: history.KindOrganisation, Action: ActionCreate,
+			Detail: fmt.Sprintf("create the organisation %q with uuid %s", partner.OrgName, partner.OrgUUID)}
+		return nil
+	}
 	same, err := pv.Client.Organisation(ctx, partner.OrgName)
 	switch {
+	case err == nil && same.Name != partner.OrgName:
+		// Not the same name after all: nothing to report.
 	case err == nil:
 		return &ConflictError{
 			What: fmt.Sprintf("organisation %q", partner.OrgName),
@@ -183,6 +198,15 @@ func (pv *Provisioner) planOrg(ctx context.Context, plan *Plan) error {
 	plan.Org = Step{Kind: history.KindOrganisation, Action: ActionCreate,
 		Detail: fmt.Sprintf("create the organisation %q with uuid %s", partner.OrgName, partner.OrgUUID)}
 	return nil
+}
+
+// nameIsReference reports whether an organisation name would be read as
+// an id or a uuid by organisations/view.
+func nameIsReference(name string) bool {
+	if misp.IsUUID(name) {
+		return true
+	}
+	return name != "" && strings.Trim(name, "0123456789") == ""
 }
 
 func (pv *Provisioner) planRole(ctx context.Context, plan *Plan) error {
@@ -255,6 +279,9 @@ func (pv *Provisioner) planServer(ctx context.Context, plan *Plan) error {
 			len(matches), plan.Partner.URL, chosen.Server.ID))
 	}
 	plan.ServerExisting = &chosen
+	if previous, err := pv.Store.FindPartner(plan.Partner.OrgUUID, pv.Client.BaseURL()); err == nil && previous.Latest != nil {
+		plan.previousPin = previous.Latest.Partner.TLSPin
+	}
 	changes := plan.serverChanges(chosen.Server)
 	if len(changes) == 0 {
 		plan.Server = Step{Kind: history.KindServer, Action: ActionReuse, ID: chosen.Server.ID,
@@ -280,10 +307,20 @@ func (p *Plan) serverChanges(s misp.Server) []string {
 	if s.Push != p.Options.Push {
 		changes = append(changes, fmt.Sprintf("push %s", onOff(p.Options.Push)))
 	}
-	if len(p.Partner.TLSPin) > 0 && s.CertFile == "" {
+	if p.certChanged(s) {
 		changes = append(changes, "upload the partner's certificate")
 	}
 	return changes
+}
+
+// certChanged reports whether the partner's pinned certificate must be
+// uploaded to the existing entry: the entry has none, or the partner now
+// pins another certificate than at the last bump.
+func (p *Plan) certChanged(s misp.Server) bool {
+	if len(p.Partner.TLSPin) == 0 {
+		return false
+	}
+	return s.CertFile == "" || p.previousPin != hex.EncodeToString(p.Partner.TLSPin)
 }
 
 func onOff(b bool) string {
@@ -293,9 +330,11 @@ func onOff(b bool) string {
 	return "off"
 }
 
-// planCertificate fetches the partner's certificate and checks it against
-// the pin from the handshake.
-func (pv *Provisioner) planCertificate(ctx context.Context, plan *Plan) error {
+// CheckCertificate fetches the partner's certificate and checks it
+// against the pin from the handshake. Plan runs it, except for a partner
+// URL on a private network that the admin has not accepted yet: this
+// app does not connect there before the admin said yes.
+func (pv *Provisioner) CheckCertificate(ctx context.Context, plan *Plan) error {
 	pin := plan.Partner.TLSPin
 	if len(pin) == 0 || !strings.HasPrefix(strings.ToLower(plan.Partner.URL), "https://") {
 		return nil

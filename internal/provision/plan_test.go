@@ -79,6 +79,9 @@ func TestPrivateURLClassification(t *testing.T) {
 		"https://100.64.1.1":              true,
 		"https://[fe80::1]":               true,
 		"https://8.8.8.8":                 false,
+		"http://134744072/":               false,
+		"http://127.1/":                   true,
+		"http://0x7f000001/":              true,
 		"https://[2001:4860:4860::8888]/": false,
 	}
 	for raw, private := range cases {
@@ -109,5 +112,18 @@ func TestPlanStepsDescribeActions(t *testing.T) {
 	}
 	if r.plan.RoleName != "Sync user" {
 		t.Errorf("sync role %q", r.plan.RoleName)
+	}
+}
+
+func TestPlanNumericOrganisationName(t *testing.T) {
+	a, b := twoSides(t)
+	partner := b.exchangeProfile(t)
+	partner.OrgName = "1"
+	r, err := a.start(t, partner, history.RoleInitiator, loopbackOptions)
+	if err != nil {
+		t.Fatalf("plan for an organisation named %q: %v", partner.OrgName, err)
+	}
+	if r.plan.Org.Action != ActionCreate {
+		t.Errorf("plan action %s for a new organisation named \"1\"", r.plan.Org.Action)
 	}
 }

@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/mispbump/mispbump/internal/history"
@@ -42,6 +43,43 @@ type Provisioner struct {
 
 	// probe is misp.ProbeTLS; tests replace it.
 	probe func(ctx context.Context, url, caFile string) (misp.TLSInfo, error)
+
+	// held maps the ids of bumps this provisioner is running to the
+	// release functions of their locks.
+	mu   sync.Mutex
+	held map[string]func()
+}
+
+// hold locks bump b for this process the first time a step records it,
+// so that another process on the same data directory does not roll it
+// back as interrupted.
+func (pv *Provisioner) hold(b *history.Bump) error {
+	pv.mu.Lock()
+	defer pv.mu.Unlock()
+	if _, ok := pv.held[b.ID]; ok {
+		return nil
+	}
+	release, err := pv.Store.Lock(b.ID)
+	if err != nil {
+		return err
+	}
+	if pv.held == nil {
+		pv.held = map[string]func(){}
+	}
+	pv.held[b.ID] = release
+	return nil
+}
+
+// Release drops the lock of bump b. Verify, Rollback and Remove call it
+// when the bump reaches a final state; a caller that abandons a bump
+// otherwise calls it itself. The lock also ends with the process.
+func (pv *Provisioner) Release(b *history.Bump) {
+	pv.mu.Lock()
+	defer pv.mu.Unlock()
+	if release, ok := pv.held[b.ID]; ok {
+		release()
+		delete(pv.held, b.ID)
+	}
 }
 
 // Event reports the progress of one step.

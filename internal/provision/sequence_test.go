@@ -177,7 +177,7 @@ func TestRemovePartnership(t *testing.T) {
 	ra, rb := fullBump(t, a, b)
 	ra.verify(t, b, rb.key)
 
-	p, err := a.store.FindPartner(b.sim.Identity().OrgUUID)
+	p, err := a.store.FindPartner(b.sim.Identity().OrgUUID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestRemovePartnership(t *testing.T) {
 		t.Errorf("Remove reported %v, want three deletions", done)
 	}
 	assertNothingFor(t, a, b)
-	p, _ = a.store.FindPartner(b.sim.Identity().OrgUUID)
+	p, _ = a.store.FindPartner(b.sim.Identity().OrgUUID, "")
 	if p.Status != history.StatusRemoved {
 		t.Errorf("partner status %s after removal", p.Status)
 	}
@@ -205,7 +205,7 @@ func TestRemoveKeepsPreexistingOrganisation(t *testing.T) {
 		t.Fatal(err)
 	}
 	fullBump(t, a, b)
-	p, err := a.store.FindPartner(id.OrgUUID)
+	p, err := a.store.FindPartner(id.OrgUUID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,6 +223,8 @@ func TestRecoverRollsBackUnfinished(t *testing.T) {
 	if err := r.account(t); err != nil {
 		t.Fatal(err)
 	}
+	// The process that ran the bump ends, which releases its lock.
+	a.pv.Release(r.bump)
 	rolled, err := a.pv.Recover(context.Background())
 	if err != nil {
 		t.Fatalf("Recover: %v", err)

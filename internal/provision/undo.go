@@ -16,6 +16,9 @@ import (
 // up by their natural key first. A 404 counts as removed, so Rollback can
 // run again after a failure. reason goes into the timeline.
 func (pv *Provisioner) Rollback(ctx context.Context, b *history.Bump, reason string) error {
+	if err := pv.checkMISP(b); err != nil {
+		return err
+	}
 	var problems []error
 	for _, kind := range []history.Kind{history.KindServer, history.KindAuthKey, history.KindUser, history.KindOrganisation} {
 		o := b.Object(kind)
@@ -41,6 +44,7 @@ func (pv *Provisioner) Rollback(ctx context.Context, b *history.Bump, reason str
 	if err := pv.Store.Save(b); err != nil {
 		return fmt.Errorf("record the rollback: %w", err)
 	}
+	pv.Release(b)
 	pv.log().Info("bump rolled back", "bump", b.ID, "reason", reason)
 	return nil
 }
@@ -114,20 +118,51 @@ func (pv *Provisioner) lookup(ctx context.Context, b *history.Bump, o *history.O
 	return 0, nil
 }
 
-// Recover rolls back bumps that a previous run left unfinished. Their
-// handshake keys lived only in memory, so they cannot be completed.
+// Recover rolls back bumps on this MISP that a previous run left
+// unfinished. Their handshake keys lived only in memory, so they cannot
+// be completed. Bumps of other MISP servers are left for a run against
+// them, and bumps that another process is still running are skipped. It
+// returns the bumps it rolled back; the error lists those it could not.
 func (pv *Provisioner) Recover(ctx context.Context) ([]*history.Bump, error) {
 	open, listErr := pv.Store.Unfinished()
 	var problems []error
 	if listErr != nil {
 		problems = append(problems, listErr)
 	}
+	var rolled []*history.Bump
 	for _, b := range open {
-		if err := pv.Rollback(ctx, b, "rolled back at start-up: the bump was interrupted"); err != nil {
-			problems = append(problems, err)
+		if !b.OnMISP(pv.Client.BaseURL()) && b.MISPURL != "" {
+			pv.log().Info("interrupted bump belongs to another MISP", "bump", b.ID, "misp", b.MISPURL)
+			continue
 		}
+		release, err := pv.Store.Lock(b.ID)
+		if errors.Is(err, history.ErrLocked) {
+			pv.log().Info("bump is running in another process", "bump", b.ID)
+			continue
+		}
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		err = pv.Rollback(ctx, b, "rolled back at start-up: the bump was interrupted")
+		release()
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		rolled = append(rolled, b)
 	}
-	return open, errors.Join(problems...)
+	return rolled, errors.Join(problems...)
+}
+
+// checkMISP refuses to act on a bump that was made on another MISP,
+// where the recorded ids name unrelated objects.
+func (pv *Provisioner) checkMISP(b *history.Bump) error {
+	if b.MISPURL == "" || b.OnMISP(pv.Client.BaseURL()) {
+		return nil
+	}
+	return fmt.Errorf("bump %s was made on %s, not on %s: run the command with --misp-url %s",
+		b.ID, b.MISPURL, pv.Client.BaseURL(), b.MISPURL)
 }
 
 // Remove ends a partnership: it deletes the server entry and the sync
@@ -135,6 +170,12 @@ func (pv *Provisioner) Recover(ctx context.Context) ([]*history.Bump, error) {
 // only when a bump created it and no user is left in it. The result is
 // recorded in the partnership's newest bump.
 func (pv *Provisioner) Remove(ctx context.Context, p *history.Partnership) ([]string, error) {
+	if err := pv.checkMISP(p.Latest); err != nil {
+		return nil, err
+	}
+	if p.Current(history.KindServer) == nil && p.Current(history.KindUser) == nil && p.Status == history.StatusRemoved {
+		return []string{"nothing to remove: this partnership was already removed"}, nil
+	}
 	var done []string
 	var problems []error
 	for _, kind := range []history.Kind{history.KindServer, history.KindUser} {
@@ -176,6 +217,9 @@ func (pv *Provisioner) Remove(ctx context.Context, p *history.Partnership) ([]st
 func (pv *Provisioner) removeOrg(ctx context.Context, p *history.Partnership) (string, error) {
 	o, _ := p.Created(history.KindOrganisation)
 	if o == nil {
+		if removedEarlier(p, history.KindOrganisation) {
+			return "", nil
+		}
 		return "kept the organisation: it existed before mispbump", nil
 	}
 	org, err := pv.Client.Organisation(ctx, misp.ID(o.ID).String())
@@ -197,6 +241,17 @@ func (pv *Provisioner) removeOrg(ctx context.Context, p *history.Partnership) (s
 	}
 	markRemoved(p, history.KindOrganisation)
 	return fmt.Sprintf("deleted the organisation %q (id %s)", org.Name, org.ID), nil
+}
+
+// removedEarlier reports whether a bump created an object of kind that
+// was removed since.
+func removedEarlier(p *history.Partnership, kind history.Kind) bool {
+	for _, b := range p.Bumps {
+		if o := b.Object(kind); o != nil && o.State == history.StateRemoved && o.ID != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // markRemoved sets the state of kind to removed in every bump of p.

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -38,6 +39,8 @@ func PrivateURL(ctx context.Context, raw string) string {
 	}
 	addrs := []netip.Addr{}
 	if a, err := netip.ParseAddr(host); err == nil {
+		addrs = append(addrs, a)
+	} else if a, ok := parseLegacyIPv4(host); ok {
 		addrs = append(addrs, a)
 	} else {
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -80,4 +83,56 @@ func classifyAddr(a netip.Addr) string {
 		return "a multicast address"
 	}
 	return ""
+}
+
+// parseLegacyIPv4 reads the IPv4 forms that inet_aton accepts and that
+// net/netip rejects: one to four parts, each decimal, octal with a
+// leading 0 or hexadecimal with 0x, the last part filling the remaining
+// bytes ("127.1", "2130706433", "0x7f000001", "0177.0.0.1"). glibc's
+// getaddrinfo, which curl and so MISP use, resolves such host names to
+// those addresses, so they must be checked like the dotted form.
+func parseLegacyIPv4(host string) (netip.Addr, bool) {
+	parts := strings.Split(host, ".")
+	if len(parts) == 0 || len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	values := make([]uint64, len(parts))
+	for i, p := range parts {
+		v, ok := parseCNumber(p)
+		if !ok {
+			return netip.Addr{}, false
+		}
+		values[i] = v
+	}
+	// Every part but the last is one byte; the last fills the rest.
+	var n uint64
+	for i, v := range values[:len(values)-1] {
+		if v > 0xff {
+			return netip.Addr{}, false
+		}
+		n |= v << (8 * (3 - i))
+	}
+	last := values[len(values)-1]
+	if last >= 1<<(8*(5-len(values))) {
+		return netip.Addr{}, false
+	}
+	n |= last
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), true
+}
+
+// parseCNumber reads an unsigned number the way C's strtoul with base 0
+// does: 0x for hexadecimal, a leading 0 for octal, else decimal.
+func parseCNumber(s string) (uint64, bool) {
+	base := 10
+	switch {
+	case len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X"):
+		base, s = 16, s[2:]
+	case len(s) > 1 && s[0] == '0':
+		base, s = 8, s[1:]
+	}
+	if s == "" {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(s, base, 32)
+	return v, err == nil
 }

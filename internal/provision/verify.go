@@ -62,6 +62,7 @@ func partnerPending(v *history.Verification) bool {
 }
 
 func (pv *Provisioner) recordVerification(b *history.Bump, v *history.Verification, cause error) (*history.Verification, error) {
+	defer pv.Release(b)
 	b.LastVerification = v
 	switch {
 	case v.OK && (v.ReverseOK || v.ReverseMessage == ""):
@@ -116,6 +117,9 @@ func (pv *Provisioner) reverseCheck(ctx context.Context, partner exchange.Profil
 // VerifyAgain runs the connection test for an existing partnership and
 // records it in the partnership's latest bump.
 func (pv *Provisioner) VerifyAgain(ctx context.Context, p *history.Partnership) (*history.Verification, error) {
+	if err := pv.checkMISP(p.Latest); err != nil {
+		return nil, err
+	}
 	o := p.Current(history.KindServer)
 	if o == nil {
 		return nil, fmt.Errorf("verify %q: no server entry is recorded for this partner: bump again", p.Partner.OrgName)

@@ -104,3 +104,35 @@ func (k Key) MarshalJSON() ([]byte, error) {
 func (k Key) MarshalText() ([]byte, error) {
 	return []byte(Redacted), nil
 }
+
+// LooksLikeKey reports whether s contains a run of exactly 40 ASCII
+// letters and digits, the shape of a MISP API key, so that a key pasted
+// into the wrong setting is not echoed back in an error message. Longer
+// runs, such as long file names, do not count.
+func LooksLikeKey(s string) bool {
+	run := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && isAlnum(s[i]) {
+			run++
+			continue
+		}
+		if run == 40 {
+			return true
+		}
+		run = 0
+	}
+	return false
+}
+
+func isAlnum(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+}
+
+// Quote returns s quoted with %q for an error message, or a placeholder
+// saying the value looks like an API key.
+func Quote(s string) string {
+	if LooksLikeKey(s) {
+		return "(a value that looks like an API key, not shown)"
+	}
+	return fmt.Sprintf("%q", s)
+}

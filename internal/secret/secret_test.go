@@ -94,3 +94,20 @@ func TestKeyHint(t *testing.T) {
 		t.Errorf("Hint of a short key = %q", got)
 	}
 }
+
+func TestQuoteHidesKeyShapedValues(t *testing.T) {
+	for _, s := range []string{clear, "https://" + clear, "/etc/" + clear + ".txt"} {
+		if LooksLikeKey(s) == false || strings.Contains(Quote(s), clear) {
+			t.Errorf("Quote(%.12s…) shows the key-shaped value", s)
+		}
+	}
+	for _, s := range []string{"https://misp.example.org", "30s", strings.Repeat("a", 39) + "-" + strings.Repeat("b", 39),
+		"/tmp/TestBreakKeyFileFlagBeatsEnvironment12345678/001/misp.key"} {
+		if LooksLikeKey(s) {
+			t.Errorf("LooksLikeKey(%q) = true", s)
+		}
+		if Quote(s) != fmt.Sprintf("%q", s) {
+			t.Errorf("Quote(%q) = %s", s, Quote(s))
+		}
+	}
+}
