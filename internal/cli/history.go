@@ -16,6 +16,7 @@ import (
 // partnerOutput is one partner in `mispbump history --json`, documented
 // in docs/cli.md.
 type partnerOutput struct {
+	MISPURL          string                `json:"misp_url"`
 	Partner          history.Partner       `json:"partner"`
 	Status           history.Status        `json:"status"`
 	LastVerification *history.Verification `json:"last_verification"`
@@ -40,7 +41,7 @@ func newHistoryCmd(env *Env) *cobra.Command {
 			if asJSON {
 				out := make([]partnerOutput, 0, len(partners))
 				for _, p := range partners {
-					out = append(out, partnerOutput{Partner: p.Partner, Status: p.Status, LastVerification: p.LastVerification, Bumps: p.Bumps})
+					out = append(out, partnerOutput{MISPURL: p.MISPURL, Partner: p.Partner, Status: p.Status, LastVerification: p.LastVerification, Bumps: p.Bumps})
 				}
 				if err := writeJSON(env.streams.Out, out); err != nil {
 					return err
@@ -64,9 +65,10 @@ func printHistory(w io.Writer, partners []*history.Partnership) {
 		return
 	}
 	t := table(w)
-	fmt.Fprintln(t, "PARTNER\tUUID\tSTATUS\tLAST VERIFIED\tBUMPS")
+	fmt.Fprintln(t, "PARTNER\tUUID\tSTATUS\tLAST VERIFIED\tBUMPS\tON MISP")
 	for _, p := range partners {
-		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%d\n", p.Partner.OrgName, p.Partner.OrgUUID, p.Status, describeVerification(p.LastVerification), len(p.Bumps))
+		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%d\t%s\n", p.Partner.OrgName, p.Partner.OrgUUID, p.Status,
+			describeVerification(p.LastVerification), len(p.Bumps), orNone(p.MISPURL))
 	}
 	t.Flush()
 }
