@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"image"
 	"image/png"
 	"os"
@@ -33,6 +34,17 @@ func writePNG(t *testing.T, dir, name string, img image.Image) fyne.URI {
 		t.Fatal(err)
 	}
 	return storage.NewFileURI(path)
+}
+
+// truncatedPNG writes img as a PNG cut off after its first 100 bytes,
+// so its header is whole and its pixel data is not.
+func truncatedPNG(t *testing.T, dir string, img image.Image) fyne.URI {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return writeFile(t, dir, "cut.png", string(buf.Bytes()[:100]))
 }
 
 func writeFile(t *testing.T, dir, name, text string) fyne.URI {
@@ -74,6 +86,7 @@ func TestDroppedFilesAreRead(t *testing.T) {
 		{"not an image", writeFile(t, dir, "notes.pdf", "%PDF-1.4 not an image"), "not a PNG, JPEG or GIF image"},
 		{"no code", writePNG(t, dir, "blank.png", blank), "No usable bump code in the file"},
 		{"missing", storage.NewFileURI(filepath.Join(dir, "gone.png")), "gone.png"},
+		{"truncated", truncatedPNG(t, dir, blank), "invalid 200×200 image"},
 	}
 	for _, c := range cases {
 		a.ui.bump.dropped(fyne.Position{}, []fyne.URI{c.uri})
