@@ -146,16 +146,7 @@ type side struct {
 // it, in the test app a.
 func newSide(t *testing.T, a fyne.App, loop *uiLoop, org, uuid string) *side {
 	t.Helper()
-	sim, err := mispsim.New(mispsim.Options{DataDir: t.TempDir(), OrgName: org, OrgUUID: uuid})
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sim.Close() })
-
+	sim, url := startSim(t, org, uuid)
 	dir := t.TempDir()
 	keys := config.FileStore{Path: filepath.Join(dir, "keys.json")}
 	if err := keys.Set(url, sim.AdminKey()); err != nil {
@@ -169,6 +160,7 @@ func newSide(t *testing.T, a fyne.App, loop *uiLoop, org, uuid string) *side {
 
 	s := &side{t: t, sim: sim, url: url, loop: loop, logs: &bytes.Buffer{}, cfg: cfg}
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: s.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var err error
 	s.ui, err = newUI(context.Background(), a, Options{
 		Config:     cfg,
 		KeyStore:   keys,
@@ -181,6 +173,22 @@ func newSide(t *testing.T, a fyne.App, loop *uiLoop, org, uuid string) *side {
 	t.Cleanup(func() { s.ui.closed() })
 	s.ui.win.Resize(fyne.NewSize(900, 700))
 	return s
+}
+
+// startSim starts a simulated MISP for org on loopback, stopped when
+// the test ends, and returns it with its URL.
+func startSim(t *testing.T, org, uuid string) (*mispsim.Sim, string) {
+	t.Helper()
+	sim, err := mispsim.New(mispsim.Options{DataDir: t.TempDir(), OrgName: org, OrgUUID: uuid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.Close() })
+	return sim, url
 }
 
 // lockedWriter lets worker goroutines and the test log to one buffer.
@@ -234,6 +242,17 @@ func (s *side) button(text string) *widget.Button {
 	}
 	s.t.Fatalf("no button %q on screen; texts: %s", text, s.texts())
 	return nil
+}
+
+// buttons returns the visible buttons labelled text, in drawing order.
+func (s *side) buttons(text string) []*widget.Button {
+	var out []*widget.Button
+	for _, o := range s.objects() {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // hasButton reports whether a visible button labelled text exists.

@@ -22,8 +22,8 @@ type historyScreen struct {
 
 	partners []*history.Partnership
 	loadErr  error
-	// selected is the uuid of the partner whose details are shown; ""
-	// shows the list.
+	// selected is the partnerKey of the partnership whose details are
+	// shown; "" shows the list.
 	selected string
 	busy     string
 	notice   string
@@ -62,16 +62,42 @@ func (h *historyScreen) render() {
 	h.content.Refresh()
 }
 
-func (h *historyScreen) find(uuid string) *history.Partnership {
-	if uuid == "" {
+func (h *historyScreen) find(key string) *history.Partnership {
+	if key == "" {
 		return nil
 	}
 	for _, p := range h.partners {
-		if p.Partner.OrgUUID == uuid {
+		if partnerKey(p) == key {
 			return p
 		}
 	}
 	return nil
+}
+
+// partnerKey identifies a partnership in the list. The partner's uuid
+// alone is not enough, because an admin who changed the configured MISP
+// URL has a partnership with the same partner on each MISP.
+func partnerKey(p *history.Partnership) string {
+	return p.MISPURL + " " + p.Partner.OrgUUID
+}
+
+// onConfiguredMISP reports whether p was set up on the MISP that the
+// profile configures now. Its recorded ids name objects on that MISP
+// only, so only then can the app verify or remove it.
+func (h *historyScreen) onConfiguredMISP(p *history.Partnership) bool {
+	return p.Latest != nil && p.Latest.OnMISP(h.ui.cfg.MISPURL)
+}
+
+// showMISP reports whether the list names each partnership's MISP:
+// when the history holds several MISPs or one other than the
+// configured MISP.
+func (h *historyScreen) showMISP() bool {
+	for _, p := range h.partners {
+		if !h.onConfiguredMISP(p) {
+			return true
+		}
+	}
+	return false
 }
 
 // listView shows one row per partner, newest activity first.
@@ -86,29 +112,42 @@ func (h *historyScreen) listView() fyne.CanvasObject {
 	if len(h.partners) == 0 {
 		box.Add(wrapLabel("No partners yet. Bumps you make appear here."))
 	}
+	showMISP := h.showMISP()
 	for _, p := range slices.Backward(h.partners) {
-		box.Add(h.partnerRow(p))
+		box.Add(h.partnerRow(p, showMISP))
 	}
 	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(box))
 }
 
 // partnerRow is a partner's name, status and last verification, with
-// a button to its details.
-func (h *historyScreen) partnerRow(p *history.Partnership) fyne.CanvasObject {
+// a button to its details, and with showMISP the MISP it is set up on.
+func (h *historyScreen) partnerRow(p *history.Partnership, showMISP bool) fyne.CanvasObject {
 	name := widget.NewLabelWithStyle(p.Partner.OrgName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
-	status := statusRow(p)
-	uuid := p.Partner.OrgUUID
+	key := partnerKey(p)
 	details := widget.NewButtonWithIcon("Details", theme.NavigateNextIcon(), func() {
-		h.selected = uuid
+		h.selected = key
 		h.notice = ""
 		h.render()
 	})
-	return container.NewVBox(
-		container.NewBorder(nil, nil, nil, details, name),
-		status,
-		widget.NewSeparator(),
-	)
+	row := container.NewVBox(container.NewBorder(nil, nil, nil, details, name), statusRow(p))
+	if showMISP {
+		misp := wrapLabel(h.mispLine(p))
+		misp.Importance = widget.LowImportance
+		row.Add(misp)
+	}
+	row.Add(widget.NewSeparator())
+	return row
+}
+
+// mispLine names the MISP a partnership is set up on, and notes when it
+// is not the configured one.
+func (h *historyScreen) mispLine(p *history.Partnership) string {
+	line := "On your MISP " + orDash(p.MISPURL)
+	if !h.onConfiguredMISP(p) {
+		line += " (not the MISP configured now)"
+	}
+	return line
 }
 
 // statusLine summarises a partnership: status and last verification.

@@ -23,19 +23,10 @@ func (h *historyScreen) detailView(p *history.Partnership) fyne.CanvasObject {
 		h.selected, h.notice = "", ""
 		h.render()
 	})
-	verify := widget.NewButtonWithIcon("Verify again", theme.ViewRefreshIcon(), func() { h.verifyAgain(p) })
-	remove := widget.NewButtonWithIcon("Remove partnership", theme.DeleteIcon(), func() { h.removePartnership(p) })
-	remove.Importance = widget.DangerImportance
-	if h.busy != "" || p.Status == history.StatusRemoved {
-		verify.Disable()
-		remove.Disable()
-	}
-
 	box := container.NewVBox(
 		widget.NewLabelWithStyle(p.Partner.OrgName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		statusRow(p),
-		verify,
-		remove,
+		h.actionsView(p),
 	)
 	if h.busy != "" {
 		box.Add(wrapLabel(h.busy))
@@ -50,8 +41,9 @@ func (h *historyScreen) detailView(p *history.Partnership) fyne.CanvasObject {
 		box.Add(verificationView(v))
 	}
 	box.Add(widget.NewForm(
+		formRow("On your MISP", orDash(p.MISPURL)),
 		formRow("UUID", p.Partner.OrgUUID),
-		formRow("MISP URL", p.Partner.URL),
+		formRow("Partner's MISP", p.Partner.URL),
 		formRow("MISP version", orDash(p.Partner.MISPVersion)),
 		formRow("Sync e-mail", orDash(p.Partner.SyncEmail)),
 		formRow("TLS pin", orDash(p.Partner.TLSPin)),
@@ -67,6 +59,26 @@ func (h *historyScreen) detailView(p *history.Partnership) fyne.CanvasObject {
 	}
 	box.Add(bumps)
 	return container.NewBorder(container.NewHBox(back), nil, nil, nil, container.NewVScroll(box))
+}
+
+// actionsView offers Verify again and Remove partnership for a
+// partnership on the configured MISP. For one on another MISP, whose
+// recorded ids name objects there, it says which MISP to configure.
+func (h *historyScreen) actionsView(p *history.Partnership) fyne.CanvasObject {
+	if !h.onConfiguredMISP(p) {
+		note := wrapLabel(fmt.Sprintf("This partnership is on %s, not on the MISP configured now (%s). "+
+			"To verify or remove it, set that MISP on the Profile screen.", orDash(p.MISPURL), orDash(h.ui.cfg.MISPURL)))
+		note.Importance = widget.WarningImportance
+		return note
+	}
+	verify := widget.NewButtonWithIcon("Verify again", theme.ViewRefreshIcon(), func() { h.verifyAgain(p) })
+	remove := widget.NewButtonWithIcon("Remove partnership", theme.DeleteIcon(), func() { h.removePartnership(p) })
+	remove.Importance = widget.DangerImportance
+	if h.busy != "" || p.Status == history.StatusRemoved {
+		verify.Disable()
+		remove.Disable()
+	}
+	return container.NewVBox(verify, remove)
 }
 
 // bumpDetail lists a bump's objects and its timeline.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"github.com/mispbump/mispbump/internal/history"
 )
@@ -83,5 +84,55 @@ func TestHistoryRemoveCancelKeepsPartnership(t *testing.T) {
 	}
 	if strings.Contains(a.texts(), "Removed") {
 		t.Errorf("the screen reports a removal: %s", a.texts())
+	}
+}
+
+func TestHistoryKeepsEachMISPApart(t *testing.T) {
+	a, b := twoSides(t)
+	bumpVerified(t, a, b)
+	oldURL := a.url
+
+	// The admin of A points the app at another MISP and bumps with B
+	// again from there.
+	sim2, newURL := startSim(t, "Example CERT A2", uuidM)
+	a.cfg.MISPURL, a.cfg.Key = newURL, sim2.AdminKey()
+	a.cfg.SyncEmail = "sync-a2@example.org"
+	a.key(fyne.KeyN, ctrl)
+	b.key(fyne.KeyN, ctrl)
+	bumpVerified(t, a, b)
+
+	a.key(fyne.Key3, ctrl)
+	a.waitFor("two partnerships in the history", func() bool { return len(a.buttons("Details")) == 2 })
+	if !a.shows("On your MISP " + oldURL + " (not the MISP configured now)") {
+		t.Errorf("the list does not name the old MISP: %s", a.texts())
+	}
+	if !a.shows("On your MISP " + newURL) {
+		t.Errorf("the list does not name the configured MISP: %s", a.texts())
+	}
+
+	// Newest first: the partnership on the configured MISP.
+	test.Tap(a.buttons("Details")[0])
+	if !a.shows(newURL) || a.shows(oldURL) {
+		t.Errorf("details of the new partnership: %s", a.texts())
+	}
+	if a.button("Verify again").Disabled() || a.button("Remove partnership").Disabled() {
+		t.Errorf("actions disabled on the configured MISP: %s", a.texts())
+	}
+	a.tap("Verify again")
+	a.historyIdle()
+	a.waitFor("the verification result", func() bool { return a.shows("Verified: ") })
+
+	a.tap("Partners")
+	test.Tap(a.buttons("Details")[1])
+	if !a.shows("This partnership is on " + oldURL + ", not on the MISP configured now") {
+		t.Errorf("details of the old partnership lack the note: %s", a.texts())
+	}
+	for _, action := range []string{"Verify again", "Remove partnership"} {
+		if a.hasButton(action) {
+			t.Errorf("%q is offered for a partnership on another MISP", action)
+		}
+	}
+	if n := len(a.sim.Servers()); n != 1 {
+		t.Errorf("the old MISP has %d server entries, want 1", n)
 	}
 }
