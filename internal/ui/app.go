@@ -200,6 +200,7 @@ func (u *UI) tabSelected(*container.TabItem) {
 func (u *UI) closed() {
 	u.bump.stopAll()
 	u.cancel()
+	u.bump.closeSession()
 }
 
 // goWork runs work in a new goroutine that gets the window's context.

@@ -144,6 +144,18 @@ func (b *bumpScreen) stopAll() {
 	b.code.stopAnimation()
 }
 
+// closeSession releases the session's lock on its history record when
+// the window closes, so that the next start can roll back a bump left
+// half-way. It runs on the UI goroutine after the window's context was
+// cancelled, so a running operation returns and frees the session soon;
+// waiting for it here makes sure that a new window in the same process
+// does not find the record still locked.
+func (b *bumpScreen) closeSession() {
+	if b.session != nil {
+		b.session.Close()
+	}
+}
+
 func (b *bumpScreen) setAnimated(on bool) {
 	b.animated = on
 	b.ui.app.Preferences().SetBool(prefAnimated, on)

@@ -129,6 +129,11 @@ func (b *bumpScreen) reset() {
 	if b.busy != "" {
 		return
 	}
+	if sess := b.session; sess != nil {
+		// An ended session has released its record already; Close
+		// makes sure, off the UI goroutine.
+		b.ui.goWork("close the bump session", func(context.Context) { sess.Close() })
+	}
 	b.session, b.state = nil, bumpState{}
 	b.steps = stepTracker{}
 	b.notice, b.noticeIsErr, b.verifyNote, b.cancelNote = "", false, "", ""
