@@ -3,6 +3,7 @@ package codes
 import (
 	"image"
 	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/mispbump/mispbump/internal/codes/distort"
@@ -49,6 +50,37 @@ func BenchmarkCollectFrames(b *testing.B) {
 			if _, err := c.Add(text); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// BenchmarkScanLargeFrame reads a blank 8000×8000 frame, the size of
+// the largest image file the readers accept (MaxImagePixels). Scan
+// shrinks it to maxScanPixels first, so time and bytes per operation
+// show what such a frame costs.
+func BenchmarkScanLargeFrame(b *testing.B) {
+	img := image.NewGray(image.Rect(0, 0, 8000, 8000))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	r := NewReader(ReaderOptions{})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.Scan(img)
+	}
+}
+
+// BenchmarkDecodeTextCrafted decodes a 190 KB text of one long line
+// followed by 200 one-character lines, which makes every join valid
+// until the checksum.
+func BenchmarkDecodeTextCrafted(b *testing.B) {
+	text := TextPrefix + strings.Repeat("0", 190000) + strings.Repeat("\n0", 200)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := DecodeText(text); err == nil {
+			b.Fatal("crafted text decoded")
 		}
 	}
 }

@@ -81,3 +81,13 @@ func quadRect(q [][2]float64, scale float64) image.Rectangle {
 		int(math.Floor(float64(minX)/scale)), int(math.Floor(float64(minY)/scale)),
 		int(math.Ceil(float64(maxX)/scale)), int(math.Ceil(float64(maxY)/scale)))
 }
+
+// scaleRect scales r by factor, rounding outwards.
+func scaleRect(r image.Rectangle, factor float64) image.Rectangle {
+	if factor == 1 {
+		return r
+	}
+	return image.Rect(
+		int(math.Floor(float64(r.Min.X)*factor)), int(math.Floor(float64(r.Min.Y)*factor)),
+		int(math.Ceil(float64(r.Max.X)*factor)), int(math.Ceil(float64(r.Max.Y)*factor)))
+}

@@ -1,6 +1,7 @@
 package codes
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
@@ -38,9 +39,24 @@ func (r *Reader) ladder(g grayImage) []step {
 		step{name: "inverted", scale: 1, invert: true},
 		step{name: "contrast stretched", scale: 1, stretch: true},
 		step{name: "sharpened", scale: 1, sharpen: true},
-		step{name: "upscaled 2x", scale: 2},
-		step{name: "upscaled 1.5x", scale: 1.5},
 	)
+	return append(steps, upscaleSteps(g)...)
+}
+
+// upscaleSteps returns the steps that enlarge g, for codes with modules
+// of one or two pixels. An enlarged copy may have at most maxScanPixels,
+// so large frames get a smaller factor or no such step.
+func upscaleSteps(g grayImage) []step {
+	largest := math.Sqrt(float64(maxScanPixels) / float64(g.w*g.h))
+	var steps []step
+	for _, factor := range []float64{2, 1.5} {
+		scale := math.Floor(min(factor, largest)*100) / 100
+		// Below 1.25 an enlarged copy adds little over the full size.
+		if scale < 1.25 || len(steps) > 0 && steps[len(steps)-1].scale == scale {
+			continue
+		}
+		steps = append(steps, step{name: fmt.Sprintf("upscaled %gx", scale), scale: scale})
+	}
 	return steps
 }
 

@@ -3,6 +3,7 @@ package codes
 import (
 	"image"
 	"image/color"
+	"math"
 )
 
 // grayImage is a luminance plane: one byte a pixel, rows packed.
@@ -122,29 +123,52 @@ func (g grayImage) halved() grayImage {
 }
 
 // shrunk averages the source pixels that each output pixel covers,
-// weighting partly covered ones by their share.
+// weighting partly covered ones by their share. It works one output row
+// at a time, so besides the result it holds only one source row of
+// sums, which matters for frames of tens of megapixels.
 func (g grayImage) shrunk(w, h int) grayImage {
 	out := grayImage{pix: make([]byte, w*h), w: w, h: h}
 	sx := float64(g.w) / float64(w)
 	sy := float64(g.h) / float64(h)
-	rows := make([]float64, w*g.h)
+	column := make([]float64, g.w)
 
-	// First shrink every row horizontally, then the columns.
-	for y := 0; y < g.h; y++ {
-		src := g.pix[y*g.w : (y+1)*g.w]
-		for x := 0; x < w; x++ {
-			rows[y*w+x] = areaAverage(func(i int) float64 { return float64(src[i]) },
-				float64(x)*sx, float64(x+1)*sx, g.w)
+	for y := 0; y < h; y++ {
+		// First average the source rows under this output row, then
+		// shrink that row horizontally. Row int(from) always overlaps,
+		// so weight is positive.
+		from, to := float64(y)*sy, float64(y+1)*sy
+		clear(column)
+		weight := 0.0
+		for i := int(from); i < g.h && float64(i) < to; i++ {
+			share := min(to, float64(i+1)) - max(from, float64(i))
+			if share <= 0 {
+				continue
+			}
+			weight += share
+			for x, v := range g.pix[i*g.w : (i+1)*g.w] {
+				column[x] += float64(v) * share
+			}
 		}
-	}
-	for x := 0; x < w; x++ {
-		for y := 0; y < h; y++ {
-			v := areaAverage(func(i int) float64 { return rows[i*w+x] },
-				float64(y)*sy, float64(y+1)*sy, g.h)
+		for x := 0; x < w; x++ {
+			v := areaAverage(func(i int) float64 { return column[i] / weight },
+				float64(x)*sx, float64(x+1)*sx, g.w)
 			out.pix[y*w+x] = uint8(v + 0.5)
 		}
 	}
 	return out
+}
+
+// fitted shrinks g to at most maxPixels pixels, keeping its aspect
+// ratio, and returns the shrunk image and the scale applied (1 when g
+// already fits).
+func (g grayImage) fitted(maxPixels int) (grayImage, float64) {
+	if g.w*g.h <= maxPixels {
+		return g, 1
+	}
+	scale := math.Sqrt(float64(maxPixels) / float64(g.w*g.h))
+	w := max(1, int(float64(g.w)*scale))
+	h := max(1, int(float64(g.h)*scale))
+	return g.resized(w, h), float64(w) / float64(g.w)
 }
 
 // areaAverage returns the mean of at(i) over the interval [from, to) of

@@ -67,11 +67,22 @@ func NewReader(opts ReaderOptions) *Reader {
 // It walks a ladder of steps, from the cheap ones that read most images
 // to slower ones for hard images. The first step that finds a code also
 // searches the rest of the image for more, and Scan stops after it.
+//
+// Frames of more than 4096×4096 pixels are shrunk to that pixel count
+// before the ladder, which bounds the time and memory of a scan. In
+// such frames, codes whose modules are smaller than about 3 pixels
+// after shrinking may be missed.
 func (r *Reader) Scan(img image.Image) []Symbol {
 	start := time.Now()
 	g := toGray(img)
 	if g.w == 0 || g.h == 0 {
 		return nil
+	}
+	// Shrink huge frames once, so that no step of the ladder works on
+	// more than maxScanPixels, whatever the source of the image.
+	g, fit := g.fitted(maxScanPixels)
+	if fit != 1 {
+		r.debug("frame shrunk before the ladder", "from", img.Bounds().Size(), "to", image.Pt(g.w, g.h))
 	}
 
 	origin := img.Bounds().Min
@@ -96,7 +107,7 @@ func (r *Reader) Scan(img image.Image) []Symbol {
 		}
 	}
 	for i := range found {
-		found[i].Bounds = found[i].Bounds.Add(origin)
+		found[i].Bounds = scaleRect(found[i].Bounds, 1/fit).Add(origin)
 	}
 	r.debug("scan done", "codes", len(found), "elapsed", time.Since(start))
 	return found
