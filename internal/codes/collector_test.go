@@ -341,3 +341,18 @@ func FuzzFrameAssembly(f *testing.F) {
 		}
 	})
 }
+
+func TestCollectorBoundsCompleted(t *testing.T) {
+	c := NewCollector()
+	for i := 0; i < 3*maxCompleted; i++ {
+		if _, err := c.Add(EncodeText(randomMessage(t, 100, int64(i)))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(c.completed); n != maxCompleted {
+		t.Errorf("completed messages = %d, want the limit %d", n, maxCompleted)
+	}
+	if n := len(c.order); n != maxCompleted {
+		t.Errorf("ids in the use order = %d, want %d", n, maxCompleted)
+	}
+}

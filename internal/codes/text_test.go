@@ -165,6 +165,9 @@ func FuzzDecodeText(f *testing.F) {
 	f.Add("MISPBUMP99999:AB")
 	f.Add("mispbump1:bb8\n\n")
 	f.Add(hardWrap(EncodeText(make([]byte, 90)), 7))
+	f.Add(quote(hardWrap(EncodeText([]byte("quoted")), 12), "> "))
+	f.Add(">> " + TextPrefix + "0\n>\n> 0")
+	f.Add(TextPrefix + strings.Repeat("0", 3000) + strings.Repeat("\n0", 300))
 	f.Fuzz(func(t *testing.T, s string) {
 		msg, err := DecodeText(s)
 		if err != nil {
@@ -184,5 +187,98 @@ func FuzzDecodeText(f *testing.F) {
 func TestTextPrefixMatchesParts(t *testing.T) {
 	if want := textName + strconv.Itoa(textVersion) + ":"; TextPrefix != want {
 		t.Errorf("TextPrefix %q does not match the name and version parsed, %q", TextPrefix, want)
+	}
+}
+
+// quote puts marker before every line of s, as a mail reply does.
+func quote(s, marker string) string {
+	return marker + strings.ReplaceAll(s, "\n", "\n"+marker)
+}
+
+func TestTextQuotedInMail(t *testing.T) {
+	msg := randomMessage(t, 1260, 8)
+	text := wrap(EncodeText(msg), 72, "\n")
+	cases := map[string]string{
+		"one level":              quote(text, "> "),
+		"without space":          quote(text, ">"),
+		"two levels":             quote(text, ">> "),
+		"two levels with spaces": quote(text, "> > "),
+		"indented, CRLF":         strings.ReplaceAll(quote(text, "  > "), "\n", "\r\n"),
+		"hard breaks":            quote(hardWrap(EncodeText(msg), 70), "> "),
+	}
+	for name, s := range cases {
+		got, err := DecodeText(s)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !bytes.Equal(got, msg) {
+			t.Errorf("%s: message differs", name)
+		}
+	}
+}
+
+func TestSplitTextsQuotedReply(t *testing.T) {
+	mine := randomMessage(t, 1260, 9)
+	theirs := randomMessage(t, 600, 10)
+	mail := "Here is my reply code:\n\n" + wrap(EncodeText(mine), 72, "\n") + "\n\n" +
+		"On Monday, Alice wrote:\n" +
+		"> Hello, this is my code:\n>\n" +
+		quote(wrap(EncodeText(theirs), 72, "\n"), "> ") + "\n" +
+		"Thanks, got it.\n"
+
+	texts := SplitTexts(mail)
+	if len(texts) != 2 {
+		t.Fatalf("SplitTexts found %d texts, want 2", len(texts))
+	}
+	for i, want := range [][]byte{mine, theirs} {
+		got, err := DecodeText(texts[i])
+		if err != nil {
+			t.Errorf("text %d: %v", i+1, err)
+			continue
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("text %d: message differs", i+1)
+		}
+	}
+}
+
+// TestTextWrappedAtDoubleSpace breaks a text at one of two spaces in a
+// row and drops that space, as programs that wrap at spaces do.
+func TestTextWrappedAtDoubleSpace(t *testing.T) {
+	var msg []byte
+	var text string
+	at := -1
+	for seed := int64(1); at < 0; seed++ {
+		msg = randomMessage(t, 1260, seed)
+		text = EncodeText(msg)
+		at = strings.Index(text[len(TextPrefix):], "  ")
+		if at >= 0 {
+			at += len(TextPrefix)
+		}
+	}
+	cases := map[string]string{
+		"space kept on the left":  text[:at+1] + "\n" + text[at+2:],
+		"space kept on the right": text[:at] + "\n" + text[at+1:],
+	}
+	for name, s := range cases {
+		got, err := DecodeText(s)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !bytes.Equal(got, msg) {
+			t.Errorf("%s: message differs", name)
+		}
+	}
+}
+
+func TestTextTooLong(t *testing.T) {
+	_, err := DecodeText(TextPrefix + strings.Repeat("0", maxTextLen))
+	if !errors.Is(err, ErrDamaged) {
+		t.Fatalf("error = %v, want ErrDamaged", err)
+	}
+	if !strings.Contains(err.Error(), "longer than any mispbump code") {
+		t.Errorf("error %q does not give the reason", err)
 	}
 }
