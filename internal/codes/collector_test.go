@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -280,6 +281,9 @@ func FuzzCollectorAdd(f *testing.F) {
 	}
 	f.Add(EncodeText([]byte("static")), uint16(0))
 	f.Add(forgeFrame(frame{id: 1, length: 9, index: 200, block: []byte{1, 2, 3}}), uint16(3))
+	f.Add(forgeFrame(frame{id: 2, length: maxMessageLen, index: 255, block: make([]byte, 512)}), uint16(5))
+	f.Add(forgeFrame(frame{id: 3, length: maxMessageLen, index: 0, block: make([]byte, 511)}), uint16(6))
+	f.Add("> "+anim.FrameText(9), uint16(7))
 	f.Fuzz(func(t *testing.T, text string, seed uint16) {
 		c := NewCollector()
 		// Feed the fuzzed text between real frames, so it can disturb a
@@ -354,5 +358,32 @@ func TestCollectorBoundsCompleted(t *testing.T) {
 	}
 	if n := len(c.order); n != maxCompleted {
 		t.Errorf("ids in the use order = %d, want %d", n, maxCompleted)
+	}
+}
+
+// TestCollectorFrameSizeLimits feeds frames whose header claims the
+// largest message length: blocks that split it into maxBlocks pieces
+// are taken, smaller ones are rejected before anything is allocated.
+func TestCollectorFrameSizeLimits(t *testing.T) {
+	c := NewCollector()
+	largest := frame{id: 7, length: maxMessageLen, index: 255, block: make([]byte, 512)}
+	p, err := c.Add(forgeFrame(largest))
+	if err != nil {
+		t.Fatalf("frame of a %d-byte message in %d blocks: %v", maxMessageLen, maxBlocks, err)
+	}
+	if p.Need != maxBlocks {
+		t.Errorf("need %d frames, want %d", p.Need, maxBlocks)
+	}
+
+	tooMany := frame{id: 8, length: maxMessageLen, index: 0, block: make([]byte, 511)}
+	_, err = c.Add(forgeFrame(tooMany))
+	if !errors.Is(err, ErrDamaged) {
+		t.Fatalf("frame in %d blocks: error = %v, want ErrDamaged", maxBlocks+1, err)
+	}
+	if !strings.Contains(err.Error(), "129 blocks") {
+		t.Errorf("error %q does not give the block count", err)
+	}
+	if n := len(c.Pending()); n != 1 {
+		t.Errorf("pending messages = %d, want 1", n)
 	}
 }
