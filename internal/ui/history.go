@@ -132,9 +132,7 @@ func (h *historyScreen) partnerRow(p *history.Partnership, showMISP bool) fyne.C
 	})
 	row := container.NewVBox(container.NewBorder(nil, nil, nil, details, name), statusRow(p))
 	if showMISP {
-		misp := wrapLabel(h.mispLine(p))
-		misp.Importance = widget.LowImportance
-		row.Add(misp)
+		row.Add(wrapLabel(h.mispLine(p)))
 	}
 	row.Add(widget.NewSeparator())
 	return row

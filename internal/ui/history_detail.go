@@ -41,12 +41,12 @@ func (h *historyScreen) detailView(p *history.Partnership) fyne.CanvasObject {
 		box.Add(verificationView(v))
 	}
 	box.Add(widget.NewForm(
-		formRow("On your MISP", orDash(p.MISPURL)),
 		formRow("UUID", p.Partner.OrgUUID),
 		formRow("Partner's MISP", p.Partner.URL),
 		formRow("MISP version", orDash(p.Partner.MISPVersion)),
 		formRow("Sync e-mail", orDash(p.Partner.SyncEmail)),
 		formRow("TLS pin", orDash(p.Partner.TLSPin)),
+		formRow("Your MISP", orDash(p.MISPURL)),
 	))
 	box.Add(widget.NewLabelWithStyle("Bumps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	bumps := widget.NewAccordion()
