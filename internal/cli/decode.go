@@ -13,7 +13,10 @@ import (
 type decodedFile struct {
 	File  string        `json:"file"`
 	Codes []decodedCode `json:"codes"`
-	Error string        `json:"error,omitempty"`
+	// More counts the codes after the first scan.MaxDescribed, which
+	// are neither listed nor checked.
+	More  int    `json:"more_codes,omitempty"`
+	Error string `json:"error,omitempty"`
 }
 
 // decodedCode describes one code without its content.
@@ -67,10 +70,11 @@ func decodeFiles(paths []string) ([]decodedFile, int) {
 	failed := 0
 	for _, path := range paths {
 		r := decodedFile{File: path, Codes: []decodedCode{}}
-		found, err := scan.DescribeFile(path)
+		found, more, err := scan.DescribeFile(path)
 		if err != nil {
 			r.Error = err.Error()
 		}
+		r.More = more
 		readable := 0
 		for _, f := range found {
 			c := decodedCode{QRVersion: f.Version, ECLevel: f.Level}
@@ -117,6 +121,9 @@ func printDecoded(env *Env, results []decodedFile) {
 		fmt.Fprintf(w, "%s:\n", r.File)
 		for _, c := range r.Codes {
 			fmt.Fprintf(w, "  %s\n", describeCode(c))
+		}
+		if r.More > 0 {
+			fmt.Fprintf(w, "  and %d more codes, not listed\n", r.More)
 		}
 		if r.Error != "" {
 			fmt.Fprintf(w, "  %s\n", r.Error)

@@ -3,10 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif" // decoders for the partner's image files
-	_ "image/jpeg"
-	_ "image/png"
 	"io"
 	"log/slog"
 	"os"
@@ -130,16 +126,16 @@ func readableName(name string) bool {
 func (in *inbox) read(path string) ([][]byte, error) {
 	var progress []codes.Progress
 	if strings.EqualFold(filepath.Ext(path), ".txt") {
-		data, err := os.ReadFile(path)
+		text, err := scan.ReadTextFile(path)
 		if err != nil {
 			return nil, err
 		}
-		progress, err = scan.AddText(in.collector, string(data))
+		progress, err = scan.AddText(in.collector, text)
 		if err != nil && len(progress) == 0 {
 			return nil, err
 		}
 	} else {
-		img, err := decodeImage(path)
+		img, err := scan.ReadImageFile(path)
 		if err != nil {
 			return nil, err
 		}
@@ -163,19 +159,6 @@ func (in *inbox) read(path string) ([][]byte, error) {
 		}
 	}
 	return messages, nil
-}
-
-func decodeImage(path string) (image.Image, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	img, _, err := image.Decode(f)
-	if err != nil {
-		return nil, fmt.Errorf("not a readable image: %w", err)
-	}
-	return img, nil
 }
 
 // reject explains once why a complete message was not taken. Messages of

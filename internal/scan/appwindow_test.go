@@ -12,7 +12,7 @@ import (
 // initiator shows its hello, the responder its reply. Both codes must be
 // found in the one image.
 func TestScreenshotOfAppWindows(t *testing.T) {
-	found, err := DescribeFile("testdata/app-windows.png")
+	found, _, err := DescribeFile("testdata/app-windows.png")
 	if err != nil {
 		t.Fatal(err)
 	}

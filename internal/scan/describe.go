@@ -1,11 +1,9 @@
 package scan
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
-	"os"
 	"unicode/utf8"
 
 	"github.com/mispbump/mispbump/internal/codes"
@@ -25,38 +23,43 @@ type Found struct {
 	Bounds  image.Rectangle
 }
 
-// maxDescribeSize bounds the files DescribeFile reads.
-const maxDescribeSize = 64 << 20
+// MaxDescribed is the most codes DescribeFile describes in one file.
+// A text file can hold thousands of code texts, and a listing of all
+// of them would bury the ones that matter.
+const MaxDescribed = 50
 
 // DescribeFile lists the codes in an image file (PNG, JPEG, GIF) or a
-// text file holding text forms, for `mispbump decode`. It never returns
-// message content.
-func DescribeFile(path string) ([]Found, error) {
-	st, err := os.Stat(path)
+// text file holding text forms, for `mispbump decode`. It describes the
+// first MaxDescribed codes and returns how many more the file holds,
+// without checking those. It never returns message content.
+//
+// It reads only regular files, up to MaxImageFileSize bytes for images
+// and MaxTextFileSize bytes for text, and rejects images of more than
+// codes.MaxImagePixels before decoding them.
+func DescribeFile(path string) (found []Found, more int, err error) {
+	data, err := readRegularFile(path, MaxImageFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("describe codes: %w", err)
-	}
-	if st.Size() > maxDescribeSize {
-		return nil, fmt.Errorf("describe codes in %q: file of %d bytes is larger than %d",
-			path, st.Size(), maxDescribeSize)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("describe codes: %w", err)
+		return nil, 0, fmt.Errorf("describe codes: %w", err)
 	}
 
-	img, _, imgErr := image.Decode(bytes.NewReader(data))
-	if imgErr == nil {
-		return describeImage(img), nil
+	img, err := decodeImage(data)
+	if err == nil {
+		return describeImage(img), 0, nil
 	}
-	if !errors.Is(imgErr, image.ErrFormat) {
-		return nil, fmt.Errorf("describe codes in %q: read image: %w", path, imgErr)
+	if !errors.Is(err, ErrNotImage) {
+		return nil, 0, fmt.Errorf("describe codes in %q: %w", path, err)
+	}
+	if len(data) > MaxTextFileSize {
+		return nil, 0, fmt.Errorf("describe codes in %q: text of %d bytes is larger than "+
+			"%d MiB, more than a code needs; pass the text that shows the code",
+			path, len(data), MaxTextFileSize>>20)
 	}
 	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("describe codes in %q: neither a PNG, JPEG or GIF image "+
+		return nil, 0, fmt.Errorf("describe codes in %q: neither a PNG, JPEG or GIF image "+
 			"nor UTF-8 text", path)
 	}
-	return describeText(string(data)), nil
+	found, more = describeText(string(data))
+	return found, more, nil
 }
 
 func describeImage(img image.Image) []Found {
@@ -70,12 +73,14 @@ func describeImage(img image.Image) []Found {
 	return out
 }
 
-func describeText(text string) []Found {
+func describeText(text string) ([]Found, int) {
+	texts := codes.SplitTexts(text)
+	more := max(0, len(texts)-MaxDescribed)
 	var out []Found
-	for _, t := range codes.SplitTexts(text) {
+	for _, t := range texts[:len(texts)-more] {
 		var f Found
 		f.Info, f.Err = codes.Inspect(t)
 		out = append(out, f)
 	}
-	return out
+	return out, more
 }

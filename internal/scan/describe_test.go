@@ -41,7 +41,7 @@ func TestDescribeImage(t *testing.T) {
 	draw.Draw(img, image.Rect(1080, 50, 1480, 450), foreignQR(t, "https://example.org/"), image.Point{}, draw.Src)
 	path := writeImage(t, dir, "codes.png", img)
 
-	found, err := DescribeFile(path)
+	found, _, err := DescribeFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestDescribeTextFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := fmt.Sprintf("%s\n%s\nmispbump9:XYZ\n", anim.FrameText(0), anim.FrameText(1))
-	found, err := DescribeFile(writeText(t, dir, "frames.txt", text))
+	found, _, err := DescribeFile(writeText(t, dir, "frames.txt", text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,10 +99,10 @@ func TestDescribeFileRejectsBinary(t *testing.T) {
 	if err := os.WriteFile(path, []byte{0xff, 0xfe, 0x00, 0x81}, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := DescribeFile(path); err == nil || !strings.Contains(err.Error(), "neither") {
+	if _, _, err := DescribeFile(path); err == nil || !strings.Contains(err.Error(), "neither") {
 		t.Errorf("binary file: error %v", err)
 	}
-	if _, err := DescribeFile(filepath.Join(dir, "missing")); err == nil {
+	if _, _, err := DescribeFile(filepath.Join(dir, "missing")); err == nil {
 		t.Error("missing file: no error")
 	}
 }

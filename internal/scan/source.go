@@ -2,14 +2,11 @@ package scan
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"image"
 	_ "image/gif" // image formats that Files and DescribeFile read
 	_ "image/jpeg"
 	_ "image/png"
 	"io"
-	"os"
 )
 
 // Source hands out frames: camera frames, screen captures or images
@@ -32,7 +29,7 @@ type Recorded interface {
 }
 
 // Files returns a finite source of the images in paths (PNG, JPEG or
-// GIF), in order.
+// GIF), in order. Each file is read with ReadImageFile and its limits.
 func Files(paths ...string) Source {
 	return &fileSource{paths: paths}
 }
@@ -51,27 +48,9 @@ func (s *fileSource) Next(ctx context.Context) (image.Image, error) {
 	}
 	path := s.paths[s.next]
 	s.next++
-	return loadImage(path)
+	return ReadImageFile(path)
 }
 
 func (s *fileSource) Close() error { return nil }
 
 func (s *fileSource) Recorded() bool { return true }
-
-// loadImage decodes the image file at path.
-func loadImage(path string) (image.Image, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open image: %w", err)
-	}
-	defer f.Close()
-
-	img, _, err := image.Decode(f)
-	if errors.Is(err, image.ErrFormat) {
-		return nil, fmt.Errorf("read image %q: not a PNG, JPEG or GIF file: %w", path, err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read image %q: %w", path, err)
-	}
-	return img, nil
-}
