@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"slices"
 
 	"github.com/mispbump/mispbump/internal/codes"
 )
@@ -28,7 +29,7 @@ var ErrNoMessage = errors.New("no complete bump code found")
 func Run(ctx context.Context, src Source, r *codes.Reader, c *codes.Collector,
 	accept func(msg []byte) error, progress func(codes.Progress)) ([]byte, error) {
 
-	l := &loop{reader: r, collector: c, accept: accept, progress: progress, rejected: map[codes.MessageID]error{}}
+	l := &loop{reader: r, collector: c, accept: accept, progress: progress}
 	if rec, ok := src.(Recorded); ok && rec.Recorded() {
 		return l.runRecorded(ctx, src)
 	}
@@ -41,8 +42,27 @@ type loop struct {
 	collector *codes.Collector
 	accept    func([]byte) error
 	progress  func(codes.Progress)
-	rejected  map[codes.MessageID]error
-	lastErr   error
+	// rejected lists the messages that accept rejected, oldest first,
+	// so that they are not offered again. It keeps the last
+	// maxRejected, because a live source can show any number of codes.
+	rejected []codes.MessageID
+	lastErr  error
+}
+
+// maxRejected bounds the rejected messages a loop remembers. An older
+// one that comes back is checked by accept again, which is harmless.
+const maxRejected = 64
+
+func (l *loop) wasRejected(id codes.MessageID) bool {
+	return slices.Contains(l.rejected, id)
+}
+
+func (l *loop) reject(id codes.MessageID, err error) {
+	if len(l.rejected) == maxRejected {
+		l.rejected = slices.Delete(l.rejected, 0, 1)
+	}
+	l.rejected = append(l.rejected, id)
+	l.lastErr = err
 }
 
 func (l *loop) runRecorded(ctx context.Context, src Source) ([]byte, error) {
@@ -125,12 +145,11 @@ func (l *loop) decode(img image.Image) ([]byte, error) {
 		if !p.Complete {
 			continue
 		}
-		if _, seen := l.rejected[p.MessageID]; seen {
+		if l.wasRejected(p.MessageID) {
 			continue
 		}
 		if err := l.accept(p.Message); err != nil {
-			l.rejected[p.MessageID] = err
-			l.lastErr = err
+			l.reject(p.MessageID, err)
 			continue
 		}
 		return p.Message, nil
@@ -163,13 +182,25 @@ func AddText(c *codes.Collector, text string) ([]codes.Progress, error) {
 
 	var out []codes.Progress
 	var errs []error
+	failed := 0
 	for i, t := range texts {
 		p, err := c.Add(t)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("code %d of %d: %w", i+1, len(texts), err))
+			failed++
+			if len(errs) < maxTextErrors {
+				errs = append(errs, fmt.Errorf("code %d of %d: %w", i+1, len(texts), err))
+			}
 			continue
 		}
 		out = append(out, p)
 	}
+	if failed > len(errs) {
+		errs = append(errs, fmt.Errorf("%d more codes failed to read", failed-len(errs)))
+	}
 	return out, errors.Join(errs...)
 }
+
+// maxTextErrors is the most errors AddText lists one by one. A file of
+// thousands of broken codes would otherwise give an error of thousands
+// of lines.
+const maxTextErrors = 5

@@ -238,3 +238,72 @@ func TestAddText(t *testing.T) {
 		t.Errorf("plain text: error = %v, want ErrNotCode", err)
 	}
 }
+
+// framesSource is a recorded source of images in memory.
+type framesSource struct {
+	frames []image.Image
+	next   int
+}
+
+func (s *framesSource) Next(ctx context.Context) (image.Image, error) {
+	if s.next >= len(s.frames) {
+		return nil, io.EOF
+	}
+	s.next++
+	return s.frames[s.next-1], nil
+}
+
+func (s *framesSource) Close() error { return nil }
+
+func (s *framesSource) Recorded() bool { return true }
+
+// TestRunForgetsOldestRejected shows more distinct messages than Run
+// remembers as rejected: the oldest is offered to accept again, the
+// latest is not.
+func TestRunForgetsOldestRejected(t *testing.T) {
+	n := maxRejected + 8
+	var frames []image.Image
+	for i := 0; i < n; i++ {
+		img, err := codes.RenderStatic(randomMessage(20, int64(1000+i)), 150)
+		if err != nil {
+			t.Fatal(err)
+		}
+		frames = append(frames, img)
+	}
+	frames = append(frames, frames[0], frames[n-1])
+
+	offers := map[codes.MessageID]int{}
+	accept := func(msg []byte) error {
+		offers[codes.IDOf(msg)]++
+		return errors.New("message is for another step")
+	}
+	_, err := Run(context.Background(), &framesSource{frames: frames},
+		codes.NewReader(codes.ReaderOptions{}), codes.NewCollector(), accept, nil)
+	if !errors.Is(err, ErrNoMessage) {
+		t.Fatalf("error = %v, want ErrNoMessage", err)
+	}
+	if len(offers) != n {
+		t.Fatalf("accept saw %d messages, want %d", len(offers), n)
+	}
+	if got := offers[codes.IDOf(randomMessage(20, 1000))]; got != 2 {
+		t.Errorf("oldest message offered %d times, want 2", got)
+	}
+	if got := offers[codes.IDOf(randomMessage(20, int64(1000+n-1)))]; got != 1 {
+		t.Errorf("latest message offered %d times, want 1", got)
+	}
+}
+
+func TestAddTextCapsErrors(t *testing.T) {
+	text := strings.Repeat(codes.TextPrefix+"JUNK\n", 20000)
+	_, err := AddText(codes.NewCollector(), text)
+	if err == nil {
+		t.Fatal("no error for 20000 broken codes")
+	}
+	if lines := strings.Count(err.Error(), "\n") + 1; lines > maxTextErrors+1 {
+		t.Errorf("error of %d lines, want at most %d", lines, maxTextErrors+1)
+	}
+	want := fmt.Sprintf("%d more codes failed to read", 20000-maxTextErrors)
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error does not say %q", want)
+	}
+}
