@@ -172,8 +172,13 @@ func (l *loop) exhausted() error {
 // AddText feeds pasted or stored text to c: one text-form message, or
 // the texts of animated frames one per line, with line breaks that mail
 // and chat programs inserted. It returns the progress of every code it
-// read and the errors of those it could not, joined.
+// read and the errors of those it could not, joined. Text longer than
+// MaxTextFileSize is rejected unread.
 func AddText(c *codes.Collector, text string) ([]codes.Progress, error) {
+	if len(text) > MaxTextFileSize {
+		return nil, fmt.Errorf("%w: text of %d bytes is larger than %d MiB, more than a code "+
+			"needs; paste or open only the code", codes.ErrNotCode, len(text), MaxTextFileSize>>20)
+	}
 	texts := codes.SplitTexts(text)
 	if len(texts) == 0 {
 		return nil, fmt.Errorf("%w: the text contains no line starting with %q",

@@ -307,3 +307,17 @@ func TestAddTextCapsErrors(t *testing.T) {
 		t.Errorf("error does not say %q", want)
 	}
 }
+
+func TestAddTextRejectsHugeText(t *testing.T) {
+	text := codes.EncodeText(randomMessage(120, 5)) + "\n\n" + strings.Repeat("x", MaxTextFileSize)
+	progress, err := AddText(codes.NewCollector(), text)
+	if len(progress) != 0 {
+		t.Errorf("%d codes read from text over the limit", len(progress))
+	}
+	if !errors.Is(err, codes.ErrNotCode) {
+		t.Fatalf("error = %v, want ErrNotCode", err)
+	}
+	if !strings.Contains(err.Error(), "larger than 1 MiB") {
+		t.Errorf("error %q does not give the limit", err)
+	}
+}
