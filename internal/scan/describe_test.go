@@ -119,3 +119,27 @@ func checkNoPayload(t *testing.T, found []Found, text string) {
 		}
 	}
 }
+
+// FuzzDescribeFile feeds DescribeFile any file content: it must return
+// an error or at most MaxDescribed codes, and never panic.
+func FuzzDescribeFile(f *testing.F) {
+	// A PNG header that claims 40000×40000 pixels, with no pixel data.
+	ihdr := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x9c\x40\x00\x00\x9c\x40\x08\x00\x00\x00\x00\x74\x67\x51\xd9")
+	f.Add(ihdr)
+	f.Add([]byte(strings.Repeat(codes.TextPrefix+"JUNK\n", 60)))
+	f.Add([]byte("> " + codes.EncodeText([]byte("quoted message")) + "\n"))
+	f.Add([]byte("GIF89a\x10\x00\x10\x00"))
+	path := filepath.Join(f.TempDir(), "input")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		found, more, err := DescribeFile(path)
+		if err != nil {
+			return
+		}
+		if len(found) > MaxDescribed || more < 0 {
+			t.Fatalf("described %d codes and %d more", len(found), more)
+		}
+	})
+}
