@@ -10,10 +10,11 @@ const (
 	// small PNG that claims 40000×40000 pixels is rejected before its
 	// pixels are allocated. Callers check it with image.DecodeConfig.
 	//
-	// NOTE: decoding an image of this size still takes up to about
-	// 512 MB for a 16-bit PNG (8 bytes a pixel) and about as much for a
-	// progressive JPEG, whose decoder keeps every coefficient; 8-bit
-	// images take 64 to 256 MB.
+	// NOTE: decoding an image of this size can still take about 512 MB,
+	// estimated from the decoders' pixel formats. A 16-bit colour PNG
+	// takes 8 bytes a pixel, and a progressive JPEG about as much,
+	// because its decoder keeps every coefficient. 8-bit images take 64
+	// to 256 MB.
 	MaxImagePixels = 64_000_000
 
 	// maxScanPixels bounds the image that each ladder step searches.

@@ -30,9 +30,10 @@ const (
 // NOTE: three wrong joins that each shift the text by one character
 // realign the groups after them, so only the checksum rejects such a
 // branch. With lines of under about 30 characters these branches
-// multiply and a 1,600-byte message may exhaust the budget: of 20 such
-// messages, each broken every 12 characters and wrapped at spaces near
-// 12, 16 of the 40 texts failed (1 of 40 at 20 characters, none at 30).
+// multiply, and a 1,600-byte message may exhaust the budget. In a test
+// of 20 such messages, each broken every 12 characters and wrapped at
+// spaces near 12, 16 of the 40 texts failed. At 20 characters 1 of 40
+// failed, and none at 30.
 func unwrap(payload string, try func(string) bool) bool {
 	payload = strings.ReplaceAll(payload, "\r", "")
 	lines := strings.Split(payload, "\n")
@@ -70,7 +71,7 @@ func (u *unwrapper) search(checked, next int) bool {
 	}
 
 	// Every join keeps the buffer up to its trailing whitespace, so only
-	// the part after it changes; the groups that whitespace was part of
+	// the part after it changes. The groups that whitespace was part of
 	// are checked again.
 	trimmed := len(bytes.TrimRight(u.buf, " \t"))
 	tail := string(u.buf[trimmed:])

@@ -17,8 +17,8 @@ import (
 // ReadTextFile read. The files come from the partner, so each read
 // stops at its limit whatever size the file system reports.
 const (
-	// MaxImageFileSize is the largest image file read, in bytes: a
-	// 50-megapixel phone photo as JPEG stays under 30 MB.
+	// MaxImageFileSize is the largest image file read, in bytes. A
+	// 50-megapixel phone photo as JPEG is under about 30 MB.
 	MaxImageFileSize = 64 << 20
 
 	// MaxTextFileSize is the largest text file read, in bytes. The text
@@ -73,7 +73,7 @@ func readRegularFile(path string, limit int64) ([]byte, error) {
 	}
 
 	// O_NONBLOCK keeps the open from blocking if the path was replaced
-	// by a named pipe after the check; the check after opening then
+	// by a named pipe after the check, and the check after opening then
 	// rejects it. Regular files ignore the flag.
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
