@@ -169,6 +169,11 @@ func (in *inbox) reject(out io.Writer, c candidate, err error, role history.Role
 	if in.reported[id] {
 		return
 	}
+	if len(in.reported) >= maxReported {
+		// A flood of distinct foreign codes: forget the old ones rather
+		// than grow without bound; at worst one is explained twice.
+		clear(in.reported)
+	}
 	in.reported[id] = true
 	var step *exchange.StepError
 	isStep := errors.As(err, &step)
@@ -183,6 +188,9 @@ func (in *inbox) reject(out io.Writer, c candidate, err error, role history.Role
 	}
 	fmt.Fprintf(out, "Ignored %s: %v\n", c.file, err)
 }
+
+// maxReported bounds the rejected message ids the inbox remembers.
+const maxReported = 1024
 
 // codeFile matches the files writeCode makes.
 var codeFile = regexp.MustCompile(`^0[1-4]-(hello|reply|offer|key)(-frame-[0-9]{3})?\.(png|txt)$`)
