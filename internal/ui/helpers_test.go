@@ -138,7 +138,9 @@ type side struct {
 	url  string
 	ui   *UI
 	loop *uiLoop
-	logs *bytes.Buffer
+	// logs receives the window's log; worker goroutines write to it
+	// while the test reads it.
+	logs *lockedWriter
 	cfg  *config.Config
 }
 
@@ -158,8 +160,8 @@ func newSide(t *testing.T, a fyne.App, loop *uiLoop, org, uuid string) *side {
 		DataDir: filepath.Join(dir, "data"), File: filepath.Join(dir, "config.yaml"),
 	}
 
-	s := &side{t: t, sim: sim, url: url, loop: loop, logs: &bytes.Buffer{}, cfg: cfg}
-	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: s.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s := &side{t: t, sim: sim, url: url, loop: loop, logs: &lockedWriter{w: &bytes.Buffer{}}, cfg: cfg}
+	logger := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var err error
 	s.ui, err = newUI(context.Background(), a, Options{
 		Config:     cfg,
@@ -201,6 +203,13 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// String returns what was written so far.
+func (l *lockedWriter) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.String()
 }
 
 // objects returns every object in the window, dialogs included, in
