@@ -108,8 +108,9 @@ func (t stepTracker) implied(i int) bool {
 	return false
 }
 
-// impliedDetail says, in the past tense, what happened in a step that
-// sent no event: the plan's Detail says what was going to happen.
+// impliedDetail describes in the past tense what happened in a step
+// that sent no event. The plan's Detail describes what was going to
+// happen, which reads wrong once the step ran.
 func impliedDetail(plan *provision.Plan, k history.Kind) string {
 	if plan == nil {
 		return "done"
