@@ -14,7 +14,7 @@ import (
 // Received describes a message the session accepted.
 type Received struct {
 	Step exchange.Step
-	// Description is what the admin is told, e.g. "partner's reply (2 of 4)".
+	// Description is the text shown to the admin, e.g. "partner's reply (2 of 4)".
 	Description string
 	// StepErr is set when the message was accepted but the provisioning
 	// step it started failed; the session is then in StageFailed.
@@ -32,7 +32,7 @@ func Describe(step exchange.Step) string {
 
 // Receive takes a scanned or pasted message. A message for another step,
 // another bump or this side's own code is rejected with an error that
-// says so; the session is unchanged and the admin can scan again.
+// names the problem. The session is unchanged and the admin can scan again.
 func (s *Session) Receive(ctx context.Context, msg []byte) (Received, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -16,7 +16,7 @@ import (
 	"github.com/mispbump/mispbump/internal/version"
 )
 
-// Stage is where a session stands.
+// Stage is the position of a session in the bump.
 type Stage string
 
 // The stages of a session.

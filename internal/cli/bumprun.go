@@ -251,7 +251,7 @@ func (r *bumpRun) askUser(ctx context.Context, question string, given bool) (boo
 	return askContext(ctx, &r.env.streams, question)
 }
 
-// cancel undoes the bump after an error and says so.
+// cancel undoes the bump after an error and prints the outcome.
 func (r *bumpRun) cancel(cause error) {
 	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
 	defer stop()

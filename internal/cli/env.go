@@ -69,7 +69,7 @@ func parseLevel(name string) (slog.Level, error) {
 }
 
 // Client returns a MISP client for the configured server, or an error
-// that says which setting is missing.
+// naming the missing setting.
 func (e *Env) Client() (*misp.Client, error) {
 	return e.Config.MISPClient(e.Logger)
 }

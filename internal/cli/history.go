@@ -184,7 +184,7 @@ func ask(streams *Streams, question string) bool {
 	return answer == "y" || answer == "yes"
 }
 
-// exactArgs is cobra.ExactArgs with a usage error that says what is
+// exactArgs is cobra.ExactArgs with a usage error that names what is
 // missing.
 func exactArgs(n int, message string) cobra.PositionalArgs {
 	return func(_ *cobra.Command, args []string) error {

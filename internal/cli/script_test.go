@@ -51,6 +51,7 @@ func TestScripts(t *testing.T) {
 			"simfault": cmdSimFault,
 			"simstop":  cmdSimStop,
 			"sleep":    cmdSleep,
+			"waitfile": cmdWaitFile,
 			"mkpng":    cmdMkPNG,
 		},
 	})
@@ -132,4 +133,22 @@ func cmdMkPNG(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Check(png.Encode(f, img))
 	ts.Check(f.Close())
+}
+
+// cmdWaitFile waits up to a minute until a file exists: waitfile FILE.
+// Scripts use it instead of sleeping, so a slow machine cannot reorder
+// the steps of a scenario.
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile FILE")
+	}
+	path := ts.MkAbs(args[0])
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ts.Fatalf("%s did not appear within a minute", args[0])
 }

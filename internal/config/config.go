@@ -39,7 +39,7 @@ type Config struct {
 	PinSHA256 []byte
 	// Timeout bounds each MISP request. Default 30 s.
 	Timeout time.Duration
-	// Pull and Push are the sync directions this side asks for by default.
+	// Pull and Push are the sync directions this side requests by default.
 	Pull, Push bool
 	// SyncEmail is the e-mail the partner should give the sync user it
 	// creates for us; empty means "derive from the admin's own e-mail".
@@ -53,7 +53,7 @@ type Config struct {
 	// LogLevel is debug, info, warn or error. Default warn.
 	LogLevel string
 
-	// inFile holds what the YAML file itself said, so that Save keeps
+	// inFile contains the settings written in the YAML file, so that Save keeps
 	// settings that came from flags, the environment or the defaults
 	// out of the file.
 	inFile fileSettings
@@ -291,8 +291,8 @@ func (c *Config) Save() error {
 	return nil
 }
 
-// MISPClient builds the client for the configured MISP, or says which
-// setting is missing.
+// MISPClient builds the client for the configured MISP, or names the
+// missing setting.
 func (c *Config) MISPClient(logger *slog.Logger) (*misp.Client, error) {
 	if c.MISPURL == "" {
 		return nil, errors.New("no MISP URL configured: pass --misp-url, set MISPBUMP_MISP_URL, or run 'mispbump login'")

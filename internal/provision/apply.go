@@ -18,7 +18,7 @@ const keyComment = "mispbump sync key"
 // ApplyAccount creates or reuses the partner organisation and the sync
 // user, and returns the key to give the partner. A zero key means the
 // partner keeps the key it already has. Run it again after a failure: it
-// continues where the history says the last run stopped.
+// continues where the history records the last run stopped.
 func (pv *Provisioner) ApplyAccount(ctx context.Context, b *history.Bump, plan *Plan) (secret.Key, error) {
 	orgID, err := pv.applyOrg(ctx, b, plan)
 	if err != nil {
@@ -268,6 +268,7 @@ func (pv *Provisioner) ApplyServer(ctx context.Context, b *history.Bump, plan *P
 		return pv.markApplied(b)
 	}
 	pv.emit(Event{Kind: kind, Phase: PhaseStarted})
+
 	orgID, ok := done(b, history.KindOrganisation)
 	if !ok {
 		return pv.fail(kind, "create the server entry", errors.New("the partner organisation is not set up yet"))
@@ -284,6 +285,7 @@ func (pv *Provisioner) ApplyServer(ctx context.Context, b *history.Bump, plan *P
 		pv.succeed(kind, "existing id "+plan.Server.ID.String())
 		return pv.markApplied(b)
 	}
+
 	if partnerKey.IsZero() {
 		return pv.fail(kind, "create the server entry", fmt.Errorf("%w: the partner's MISP already has a sync user for you, "+
 			"but this MISP has no server entry for %s: start the bump again, and ask your partner to choose a new key", ErrNeedKey, plan.Partner.URL))
@@ -293,6 +295,7 @@ func (pv *Provisioner) ApplyServer(ctx context.Context, b *history.Bump, plan *P
 	} else if found {
 		return pv.adoptServer(b, plan, entry.Server)
 	}
+
 	if err := pv.record(b, history.Object{Kind: kind, State: history.StateCreating, Natural: plan.Partner.URL}); err != nil {
 		return pv.fail(kind, "record the server entry", err)
 	}
@@ -306,6 +309,7 @@ func (pv *Provisioner) ApplyServer(ctx context.Context, b *history.Bump, plan *P
 		}
 		in.SubmittedCert = cert
 	}
+
 	server, err := pv.Client.AddServer(ctx, in)
 	if err != nil {
 		// MISP may have saved the entry (a 500 after save): list again

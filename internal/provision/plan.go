@@ -30,7 +30,7 @@ type Step struct {
 	Action Action       `json:"action"`
 	// ID is the existing object's id for reuse and update.
 	ID misp.ID `json:"id,omitempty"`
-	// Detail says what will happen, for the review screen.
+	// Detail describes what will happen, for the review screen.
 	Detail string `json:"detail"`
 }
 
