@@ -86,7 +86,7 @@ func TestMISPDownBeforeApply(t *testing.T) {
 	before := snapshot(t, simB)
 
 	d := dirs(t, "a2b", "b2a")
-	ra := a.start(t, "", bumpArgs("initiator", d[0], d[1], "--yes", "--timeout", "8s")...)
+	ra := a.start(t, "", bumpArgs("initiator", d[0], d[1], "--yes", "--timeout", "60s")...)
 	rb := b.start(t, "", bumpArgs("responder", d[1], d[0], "--yes")...)
 	waitForFile(t, filepath.Join(d[1], "02-reply.txt"))
 	// A creates its side after the reply and shows the offer; B's MISP
@@ -96,7 +96,7 @@ func TestMISPDownBeforeApply(t *testing.T) {
 	if rb.err == nil || !strings.Contains(rb.stderr.String(), "cannot reach MISP") {
 		t.Errorf("B with its MISP down: err %v\n%s", rb.err, rb.output())
 	}
-	ra.wait()
+	ra.interrupt()
 	simB.start(t)
 	if got := snapshot(t, simB); !reflect.DeepEqual(got, before) {
 		t.Errorf("B's MISP holds a half-made setup: %v", got)
@@ -119,7 +119,7 @@ func TestMISPKilledDuringApply(t *testing.T) {
 	injectFault(t, simB, `{"method":"POST","path":"/admin/users/add","kind":"delay","delay":"30s","after_save":true}`)
 
 	d := dirs(t, "a2b", "b2a")
-	ra := a.start(t, "", bumpArgs("initiator", d[0], d[1], "--yes", "--timeout", "8s")...)
+	ra := a.start(t, "", bumpArgs("initiator", d[0], d[1], "--yes", "--timeout", "60s")...)
 	rb := b.start(t, "", bumpArgs("responder", d[1], d[0], "--yes")...)
 	waitForCount(t, simB, "POST /admin/users/add", 1)
 	time.Sleep(300 * time.Millisecond)
@@ -128,7 +128,7 @@ func TestMISPKilledDuringApply(t *testing.T) {
 	if rb.err == nil || !strings.Contains(rb.stderr.String(), "cannot reach MISP") {
 		t.Errorf("B with its MISP killed: err %v\n%s", rb.err, rb.output())
 	}
-	ra.wait()
+	ra.interrupt()
 
 	simB.start(t)
 	d = dirs(t, "a2b", "b2a")

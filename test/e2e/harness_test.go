@@ -183,6 +183,13 @@ func (a *admin) start(t *testing.T, stdin string, args ...string) *run {
 	return r
 }
 
+// interrupt stops a bump as Ctrl-C does (it undoes its changes) and
+// waits for it.
+func (r *run) interrupt() *run {
+	_ = r.cmd.Process.Signal(syscall.SIGINT)
+	return r.wait()
+}
+
 func (r *run) wait() *run {
 	<-r.done
 	return r
