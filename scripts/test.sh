@@ -52,6 +52,10 @@ export MISPBUMP_REQUIRE_GUI=1
 echo "== go test (DISPLAY=$DISPLAY)"
 go test -count=1 -timeout 20m ./...
 
+echo "== figures the tests measured"
+go test -count=1 -v -run '^TestContractRecordings$' ./internal/mispsim | grep -E 'checked [0-9]+ recordings' || true
+go test -count=1 -v -run '^TestRequestsIndependentOfSize$' ./internal/provision | grep -E 'HTTP requests' || true
+
 fuzztime=${FUZZTIME:-4s}
 if [ "$fuzztime" != "0" ]; then
 	echo "== fuzzing each target for $fuzztime"
