@@ -132,6 +132,7 @@ func (s *Session) applyServer(ctx context.Context) error {
 func (s *Session) makePlan(ctx context.Context) {
 	opts := provision.Options{
 		Pull: s.cfg.Sync.Pull, Push: s.cfg.Sync.Push, NewKey: s.cfg.NewKey,
+		PartnerSendsKey: !s.partnerKey.IsZero(),
 	}
 	s.plan, s.planErr = s.pv.Plan(ctx, s.cfg.Profile, s.partner, opts)
 	if errors.Is(s.planErr, provision.ErrPrivateURL) && s.plan != nil {

@@ -14,6 +14,8 @@ import (
 	"github.com/mispbump/mispbump/internal/config"
 	"github.com/mispbump/mispbump/internal/history"
 	"github.com/mispbump/mispbump/internal/provision"
+
+	"github.com/mispbump/mispbump/internal/secret"
 )
 
 // bumpFlags are the options of `mispbump bump`.
@@ -51,6 +53,12 @@ func newBumpCmd(env *Env) *cobra.Command {
 				return err
 			}
 			if err := env.load(cmd); err != nil {
+				if f.asJSON {
+					// Scripts get a result even when the configuration
+					// cannot be read.
+					r := &bumpRun{flags: f}
+					_ = writeJSON(env.streams.Out, r.result(err))
+				}
 				return err
 			}
 			return runBump(cmd.Context(), env, f)
@@ -77,7 +85,7 @@ func newBumpCmd(env *Env) *cobra.Command {
 func (f *bumpFlags) check() error {
 	switch {
 	case f.role != string(history.RoleInitiator) && f.role != string(history.RoleResponder):
-		return usagef("--role must be initiator or responder (got %q)", f.role)
+		return usagef("--role must be initiator or responder (got %s)", secret.Quote(f.role))
 	case f.outDir == "" || f.inDir == "":
 		return usagef("bump needs --out DIR and --in DIR")
 	case sameDir(f.outDir, f.inDir):
@@ -87,7 +95,7 @@ func (f *bumpFlags) check() error {
 	}
 	for _, v := range []string{f.pull, f.push} {
 		if v != "" && v != "true" && v != "false" {
-			return usagef("--pull and --push take true or false (got %q)", v)
+			return usagef("--pull and --push take true or false (got %s)", secret.Quote(v))
 		}
 	}
 	return nil

@@ -253,15 +253,34 @@ func (r *bumpRun) askUser(ctx context.Context, question string, given bool) (boo
 
 // cancel undoes the bump after an error and prints the outcome.
 func (r *bumpRun) cancel(cause error) {
+	if r.session.Stage() == bump.StageCancelled {
+		// Already undone, and said so (codes that differed).
+		return
+	}
 	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
 	defer stop()
 	if err := r.session.Cancel(ctx, "bump stopped: "+cause.Error()); err != nil {
 		fmt.Fprintf(r.out, "Could not undo everything: %v\n", err)
 		return
 	}
-	if rec := r.session.Record(); rec != nil && rec.Status == history.StatusRemoved {
+	rec := r.session.Record()
+	switch {
+	case rec == nil:
+	case rec.Status == history.StatusRemoved && removedSomething(rec):
 		fmt.Fprintln(r.out, "Undone: everything this bump created on your MISP was removed.")
+	case rec.Status == history.StatusRemoved:
+		fmt.Fprintln(r.out, "This bump had created nothing on your MISP, so nothing was removed.")
 	}
+}
+
+// removedSomething reports whether a rollback deleted objects.
+func removedSomething(b *history.Bump) bool {
+	for _, o := range b.Objects {
+		if o.State == history.StateRemoved {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *bumpRun) result(err error) bumpResult {

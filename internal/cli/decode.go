@@ -7,6 +7,8 @@ import (
 
 	"github.com/mispbump/mispbump/internal/codes"
 	"github.com/mispbump/mispbump/internal/scan"
+
+	"github.com/mispbump/mispbump/internal/secret"
 )
 
 // decodedFile is one file in `mispbump decode --json`.
@@ -69,7 +71,7 @@ func decodeFiles(paths []string) ([]decodedFile, int) {
 	var results []decodedFile
 	failed := 0
 	for _, path := range paths {
-		r := decodedFile{File: path, Codes: []decodedCode{}}
+		r := decodedFile{File: displayName(path), Codes: []decodedCode{}}
 		found, more, err := scan.DescribeFile(path)
 		if err != nil {
 			r.Error = err.Error()
@@ -143,4 +145,13 @@ func describeCode(c decodedCode) string {
 		return fmt.Sprintf("%s %d of %d, message %s (%d bytes)%s", c.Kind, c.Frame, c.Frames, c.MessageID, c.MessageSize, where)
 	}
 	return fmt.Sprintf("%s code, message %s (%d bytes)%s", c.Kind, c.MessageID, c.MessageSize, where)
+}
+
+// displayName is the file name to print: a name that looks like an API
+// key (a key pasted in place of a file name) is not echoed.
+func displayName(path string) string {
+	if secret.LooksLikeKey(path) {
+		return "(a file name that looks like an API key, not shown)"
+	}
+	return path
 }

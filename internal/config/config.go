@@ -32,6 +32,9 @@ type Config struct {
 	KeySource string
 	// KeyFile is a file holding the API key (misp.key_file, --misp-key-file).
 	KeyFile string
+	// KeyProblem is why the key could not be read (a missing key file);
+	// MISPClient returns it. Commands that need no key ignore it.
+	KeyProblem error
 	// CAFile is a PEM bundle of extra CAs that sign the MISP's certificate.
 	CAFile string
 	// PinSHA256 is the SHA-256 fingerprint of the MISP's certificate for a
@@ -161,7 +164,7 @@ func readFile(v *viper.Viper, file string, explicit bool) error {
 	if !explicit && errors.As(err, &notFound) {
 		return nil
 	}
-	return fmt.Errorf("read configuration %s: %w", file, err)
+	return fmt.Errorf("read configuration %s: %w", secret.Quote(file), unwrapPath(err))
 }
 
 func fromViper(v *viper.Viper) (*Config, error) {
@@ -266,7 +269,9 @@ func readFileSettings(file string) fileSettings {
 func (c *Config) Save() error {
 	var s fileSettings
 	s.MISP.URL = c.MISPURL
-	s.MISP.KeyFile = c.KeyFile
+	// A key file given with --misp-key-file is for one run; only one the
+	// file itself named stays.
+	s.MISP.KeyFile = c.inFile.MISP.KeyFile
 	s.MISP.CAFile = c.CAFile
 	if c.PinSHA256 != nil {
 		s.MISP.PinSHA256 = FormatPin(c.PinSHA256)
@@ -297,8 +302,11 @@ func (c *Config) MISPClient(logger *slog.Logger) (*misp.Client, error) {
 	if c.MISPURL == "" {
 		return nil, errors.New("no MISP URL configured: pass --misp-url, set MISPBUMP_MISP_URL, or run 'mispbump login'")
 	}
+	if c.Key.IsZero() && c.KeyProblem != nil {
+		return nil, fmt.Errorf("%w: fix the key file setting, or run 'mispbump login'", c.KeyProblem)
+	}
 	if c.Key.IsZero() {
-		return nil, fmt.Errorf("no API key for %s: set MISPBUMP_MISP_KEY, pass --misp-key-file, or run 'mispbump login'", c.MISPURL)
+		return nil, fmt.Errorf("no API key for %s: set MISPBUMP_MISP_KEY, pass --misp-key-file, or run 'mispbump login'", secret.Quote(c.MISPURL))
 	}
 	return misp.New(misp.Config{
 		URL:       c.MISPURL,

@@ -273,7 +273,11 @@ func TestKeyInWrongSettingNotEchoed(t *testing.T) {
 			if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, err := Load(flags(t, "--config", file), nil)
+			cfg, err := Load(flags(t, "--config", file), nil)
+			if err == nil && cfg.KeyProblem != nil {
+				// A key file problem waits until a client is needed.
+				_, err = cfg.MISPClient(nil)
+			}
 			if err == nil {
 				t.Fatal("Load accepted a key in the wrong setting")
 			}

@@ -154,7 +154,11 @@ func (c *Config) resolveKey(store KeyStore, keyFileFlag bool) error {
 func (c *Config) readKeyFile() error {
 	key, err := ReadKeyFile(c.KeyFile)
 	if err != nil {
-		return err
+		// A key file that moved must not lock the admin out of the
+		// commands that need no key (history) or that store a new one
+		// (login): the problem is reported when a MISP client is needed.
+		c.KeyProblem = err
+		return nil
 	}
 	c.Key, c.KeySource = key, "the file "+c.KeyFile
 	return nil
@@ -162,13 +166,13 @@ func (c *Config) readKeyFile() error {
 
 // ReadKeyFile reads an API key from the first non-empty line of path.
 func ReadKeyFile(path string) (secret.Key, error) {
-	if secret.LooksLikeKey(path) {
+	if secret.IsKeyShaped(path) {
 		return secret.Key{}, errors.New("the API key file name looks like an API key itself: " +
 			"put the key into a file and give the file's name (--misp-key-file, misp.key_file)")
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return secret.Key{}, fmt.Errorf("read API key file: %w", err)
+		return secret.Key{}, fmt.Errorf("read API key file %s: %w", secret.Quote(path), unwrapPath(err))
 	}
 	for _, line := range strings.Split(string(data), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
@@ -181,3 +185,13 @@ func ReadKeyFile(path string) (secret.Key, error) {
 // KeyAlphabet is the set of characters a MISP API key is made of; keys
 // are exactly 40 of them.
 const KeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// unwrapPath drops the path from an *os.PathError, which the caller
+// prints itself after checking that it does not look like a key.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

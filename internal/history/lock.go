@@ -33,3 +33,14 @@ func (s *Store) Lock(id string) (release func(), err error) {
 		f.Close()
 	}, nil
 }
+
+// Running reports whether another process holds bump id's lock, that is
+// whether the bump is still running there.
+func (s *Store) Running(id string) bool {
+	release, err := s.Lock(id)
+	if err != nil {
+		return errors.Is(err, ErrLocked)
+	}
+	release()
+	return false
+}

@@ -3,6 +3,8 @@ package history
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mispbump/mispbump/internal/secret"
 )
 
 // Partnership is the derived view of one partner: its newest bump and
@@ -93,7 +95,11 @@ func (s *Store) Partners() ([]*Partnership, error) {
 	return out, err
 }
 
-// counts reports whether a bump decides the state of its partnership.
+// counts reports whether a bump decides the state of its partnership. A
+// bump that was cancelled or failed counts only if it had created the
+// organisation, the sync user or the server entry (now removed): a
+// cancelled repeat bump that only made a key, or reused everything,
+// leaves the partnership as it was.
 func counts(b *Bump) bool {
 	switch b.Status {
 	case StatusPending:
@@ -101,7 +107,12 @@ func counts(b *Bump) bool {
 	case StatusApplied, StatusConfirmed, StatusVerified:
 		return true
 	}
-	return b.Changed()
+	for _, kind := range []Kind{KindOrganisation, KindUser, KindServer} {
+		if o := b.Object(kind); o != nil && o.State == StateRemoved {
+			return true
+		}
+	}
+	return false
 }
 
 // FindPartner returns the partnership on the MISP at mispURL whose
@@ -133,10 +144,10 @@ func (s *Store) FindPartner(query, mispURL string) (*Partnership, error) {
 	switch len(byName) {
 	case 0:
 		if elsewhere != "" {
-			return nil, fmt.Errorf("partner %q: %w on %s; the history has it on %s: run the command with --misp-url %s",
-				query, ErrNotFound, mispURL, elsewhere, elsewhere)
+			return nil, fmt.Errorf("partner %s: %w on %s; the history has it on %s: run the command with --misp-url %s",
+				secret.Quote(query), ErrNotFound, mispURL, elsewhere, elsewhere)
 		}
-		return nil, fmt.Errorf("partner %q: %w: run 'mispbump history' to list partners", query, ErrNotFound)
+		return nil, fmt.Errorf("partner %s: %w: run 'mispbump history' to list partners", secret.Quote(query), ErrNotFound)
 	case 1:
 		return byName[0], nil
 	}
@@ -144,5 +155,5 @@ func (s *Store) FindPartner(query, mispURL string) (*Partnership, error) {
 	for i, p := range byName {
 		uuids[i] = p.Partner.OrgUUID
 	}
-	return nil, fmt.Errorf("partner name %q matches %d partners (%s): give the organisation uuid instead", query, len(byName), strings.Join(uuids, ", "))
+	return nil, fmt.Errorf("partner name %s matches %d partners (%s): give the organisation uuid instead", secret.Quote(query), len(byName), strings.Join(uuids, ", "))
 }

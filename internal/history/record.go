@@ -81,6 +81,10 @@ type Object struct {
 	Natural string `json:"natural,omitempty"`
 	// Note says what changed, e.g. "pull enabled, key replaced".
 	Note string `json:"note,omitempty"`
+	// CertPin is, for a server entry, the SHA-256 pin (hex) of the
+	// partner certificate uploaded to it, so a later bump can tell that
+	// the partner's certificate changed.
+	CertPin string `json:"cert_pin,omitempty"`
 }
 
 // Partner is the partner's profile as received in the handshake, without

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/mispbump/mispbump/internal/atomicfile"
@@ -87,7 +89,7 @@ func (s *Store) Load(id string) (*Bump, error) {
 	if !idPattern.MatchString(id) {
 		return nil, fmt.Errorf("bump %q: %w", id, ErrNotFound)
 	}
-	data, err := os.ReadFile(s.path(id))
+	data, err := readRegular(s.path(id))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("bump %q: %w", id, ErrNotFound)
 	}
@@ -123,7 +125,7 @@ func (s *Store) List() ([]*Bump, error) {
 	var problems []error
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".json") || strings.HasPrefix(name, ".") {
+		if !e.Type().IsRegular() || !strings.HasSuffix(name, ".json") || strings.HasPrefix(name, ".") {
 			continue
 		}
 		id := strings.TrimSuffix(name, ".json")
@@ -158,4 +160,33 @@ func (s *Store) Unfinished() ([]*Bump, error) {
 		}
 	}
 	return open, err
+}
+
+// maxBumpFile bounds a bump file; real ones are a few kilobytes.
+const maxBumpFile = 1 << 20
+
+// readRegular reads a regular file of at most maxBumpFile bytes. It opens
+// without blocking and checks the type of what it opened, so a named
+// pipe put in the folder cannot hang every command.
+func readRegular(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", filepath.Base(path))
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxBumpFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxBumpFile {
+		return nil, fmt.Errorf("%s is larger than a bump file can be", filepath.Base(path))
+	}
+	return data, nil
 }

@@ -81,7 +81,7 @@ func newTLSConfig(caFile string, pin []byte) (*tls.Config, error) {
 
 // loadCAFile reads a PEM file of CA certificates into a new pool.
 func loadCAFile(name string) (*x509.CertPool, error) {
-	if secret.LooksLikeKey(name) {
+	if secret.IsKeyShaped(name) {
 		return nil, errors.New("the CA file name looks like an API key: give the name of a PEM file of CA certificates")
 	}
 	data, err := os.ReadFile(name)

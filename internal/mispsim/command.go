@@ -11,6 +11,8 @@ import (
 	"net/netip"
 	"path/filepath"
 	"strings"
+
+	"github.com/mispbump/mispbump/internal/secret"
 )
 
 // Exit codes of Command.
@@ -125,7 +127,7 @@ func parseCommand(args []string, stderr io.Writer) (*commandConfig, int) {
 func checkListenAddress(listen string, allowRemote bool) error {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
-		return fmt.Errorf("invalid --listen address %q: use host:port such as 127.0.0.1:8081", listen)
+		return fmt.Errorf("invalid --listen address %s: use host:port such as 127.0.0.1:8081", secret.Quote(listen))
 	}
 	if allowRemote || strings.EqualFold(host, "localhost") {
 		return nil
@@ -133,7 +135,7 @@ func checkListenAddress(listen string, allowRemote bool) error {
 	if addr, err := netip.ParseAddr(host); err == nil && addr.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("refusing to listen on %q: it is not a loopback address, and the "+
+	return fmt.Errorf("refusing to listen on %s: it is not a loopback address, and the "+
 		"simulator is an unhardened test server that keeps partner keys in clear text; "+
-		"listen on 127.0.0.1 or [::1], or pass --allow-remote to expose it on purpose", listen)
+		"listen on 127.0.0.1 or [::1], or pass --allow-remote to expose it on purpose", secret.Quote(listen))
 }

@@ -2,6 +2,7 @@ package provision
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -274,11 +275,13 @@ func (pv *Provisioner) ApplyServer(ctx context.Context, b *history.Bump, plan *P
 		return pv.fail(kind, "create the server entry", errors.New("the partner organisation is not set up yet"))
 	}
 	if plan.Server.Action != ActionCreate {
-		state := history.StateReused
+		// The entry stays as it is until Confirm applies the planned
+		// changes and the partner's new key; only then is it "updated".
+		o := history.Object{Kind: kind, State: history.StateReused, ID: int64(plan.Server.ID),
+			Natural: plan.Partner.URL, CertPin: plan.previousPin}
 		if plan.Server.Action == ActionUpdate || !partnerKey.IsZero() {
-			state = history.StateUpdated
+			o.Note = "changes wait for the confirmation"
 		}
-		o := history.Object{Kind: kind, State: state, ID: int64(plan.Server.ID), Natural: plan.Partner.URL, Note: "changes wait for the confirmation"}
 		if err := pv.record(b, o); err != nil {
 			return pv.fail(kind, "record the server entry", err)
 		}
@@ -326,6 +329,9 @@ func (pv *Provisioner) ApplyServer(ctx context.Context, b *history.Bump, plan *P
 func (pv *Provisioner) adoptServer(b *history.Bump, plan *Plan, s misp.Server) error {
 	kind := history.KindServer
 	o := history.Object{Kind: kind, State: history.StateCreated, ID: int64(s.ID), Natural: plan.Partner.URL}
+	if plan.CertPEM != nil {
+		o.CertPin = hex.EncodeToString(plan.Partner.TLSPin)
+	}
 	if err := pv.record(b, o); err != nil {
 		return pv.fail(kind, "record the server entry", err)
 	}

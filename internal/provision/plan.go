@@ -44,6 +44,10 @@ type Options struct {
 	// NewKey makes a new key for a sync user that already exists, instead
 	// of telling the partner to keep the key it has.
 	NewKey bool
+	// PartnerSendsKey is set when the partner's key is already known
+	// (the responder plans after the offer): an existing server entry
+	// then gets that key, and the review says so.
+	PartnerSendsKey bool
 }
 
 // Plan is what one side will do for a partner.
@@ -119,6 +123,9 @@ func (pv *Provisioner) Plan(ctx context.Context, own *Profile, partner exchange.
 	if err := checkNotSelf(own, partner); err != nil {
 		return nil, err
 	}
+	if err := pv.settleUnfinished(ctx, partner); err != nil {
+		return nil, err
+	}
 	if err := pv.planOrg(ctx, plan); err != nil {
 		return nil, err
 	}
@@ -132,6 +139,10 @@ func (pv *Provisioner) Plan(ctx context.Context, own *Profile, partner exchange.
 		return nil, err
 	}
 	plan.PrivateURL = PrivateURL(ctx, partner.URL)
+	if host := UnresolvedHost(ctx, partner.URL); host != "" {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("this computer cannot resolve %s, so mispbump could not check whether it is a private address: "+
+			"make sure it is your partner's MISP before you continue", host))
+	}
 	if plan.PrivateURL != "" && !opts.AllowPrivateURL {
 		return plan, fmt.Errorf("%w: %s; your MISP would call it: confirm only if this partner is on your own network", ErrPrivateURL, plan.PrivateURL)
 	}
@@ -139,6 +150,45 @@ func (pv *Provisioner) Plan(ctx context.Context, own *Profile, partner exchange.
 		return plan, err
 	}
 	return plan, nil
+}
+
+// settleUnfinished rolls back interrupted bumps with the same partner on
+// this MISP before planning. Otherwise the plan would reuse the half-made
+// organisation and sync user of such a bump as if they were a finished
+// partnership: it would send no key, and a later recovery would delete
+// what the new partnership uses. A roll-back that fails stops the plan.
+func (pv *Provisioner) settleUnfinished(ctx context.Context, partner exchange.Profile) error {
+	open, _ := pv.Store.Unfinished()
+	for _, b := range open {
+		if !b.OnMISP(pv.Client.BaseURL()) {
+			continue
+		}
+		if !strings.EqualFold(b.Partner.OrgUUID, partner.OrgUUID) && !strings.EqualFold(b.Partner.SyncEmail, partner.SyncEmail) {
+			continue
+		}
+		release, err := pv.Store.Lock(b.ID)
+		if errors.Is(err, history.ErrLocked) {
+			return &ConflictError{
+				What:    fmt.Sprintf("partner %q", partner.OrgName),
+				Problem: fmt.Sprintf("another mispbump process is running a bump with this partner (%s)", b.ID),
+				Fix:     "finish or cancel that bump first",
+			}
+		}
+		if err != nil {
+			return err
+		}
+		err = pv.Rollback(ctx, b, "rolled back before a new bump with the same partner: the bump was interrupted")
+		release()
+		if err != nil {
+			return &ConflictError{
+				What:    fmt.Sprintf("partner %q", partner.OrgName),
+				Problem: fmt.Sprintf("an interrupted bump with this partner (%s) left objects that could not be removed: %v", b.ID, err),
+				Fix:     "try again once your MISP answers, or delete that bump's organisation and sync user in MISP",
+			}
+		}
+		pv.log().Info("rolled back an interrupted bump with the same partner", "bump", b.ID)
+	}
+	return nil
 }
 
 func checkNotSelf(own *Profile, partner exchange.Profile) error {
@@ -279,8 +329,13 @@ func (pv *Provisioner) planServer(ctx context.Context, plan *Plan) error {
 			len(matches), plan.Partner.URL, chosen.Server.ID))
 	}
 	plan.ServerExisting = &chosen
-	if previous, err := pv.Store.FindPartner(plan.Partner.OrgUUID, pv.Client.BaseURL()); err == nil && previous.Latest != nil {
-		plan.previousPin = previous.Latest.Partner.TLSPin
+	// The pin of the certificate on the entry, as the bump that last
+	// uploaded one recorded it; a bump that was cancelled before its
+	// confirmation never uploaded its partner's certificate.
+	if previous, err := pv.Store.FindPartner(plan.Partner.OrgUUID, pv.Client.BaseURL()); err == nil {
+		if o := previous.Current(history.KindServer); o != nil && o.ID == int64(chosen.Server.ID) {
+			plan.previousPin = o.CertPin
+		}
 	}
 	changes := plan.serverChanges(chosen.Server)
 	if len(changes) == 0 {
@@ -295,7 +350,8 @@ func (pv *Provisioner) planServer(ctx context.Context, plan *Plan) error {
 }
 
 // serverChanges lists what differs between an existing entry and the
-// plan, except the key, which is decided when the partner's key arrives.
+// plan. The initiator learns the partner's key only after planning, so
+// its plan cannot list a new key; Confirm stores one when it arrives.
 func (p *Plan) serverChanges(s misp.Server) []string {
 	var changes []string
 	if p.OrgExisting == nil || s.RemoteOrgID != p.OrgExisting.ID {
@@ -309,6 +365,9 @@ func (p *Plan) serverChanges(s misp.Server) []string {
 	}
 	if p.certChanged(s) {
 		changes = append(changes, "upload the partner's certificate")
+	}
+	if p.Options.PartnerSendsKey {
+		changes = append(changes, "store the partner's new key")
 	}
 	return changes
 }

@@ -109,8 +109,10 @@ func (p *Profile) Exchange(s SyncSettings) exchange.Profile {
 }
 
 // syncEmail picks the address for our sync user on the partner's MISP.
-// MISP requires it to be unique there; an address in our own mail domain
-// cannot collide with the partner's own users.
+// MISP requires it to be unique there. The default, misp-sync-<our
+// organisation>@<our mail domain>, cannot collide with the partner's own
+// users, nor with the sync user of another partner whose admin has the
+// same mail domain (every fresh MISP's admin is admin@admin.test).
 func (p *Profile) syncEmail(chosen string) string {
 	if chosen = strings.TrimSpace(chosen); chosen != "" {
 		return chosen
@@ -119,7 +121,34 @@ func (p *Profile) syncEmail(chosen string) string {
 	if at := strings.LastIndex(p.UserEmail, "@"); at >= 0 && at < len(p.UserEmail)-1 {
 		domain = p.UserEmail[at+1:]
 	}
-	return "misp-sync@" + domain
+	local := "misp-sync"
+	if slug := slugify(p.Identity().Name); slug != "" {
+		local += "-" + slug
+	}
+	return local + "@" + domain
+}
+
+// slugify keeps the letters and digits of a name, lower-cased, joined by
+// single hyphens, at most 32 characters.
+func slugify(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+		if b.Len() >= 32 {
+			break
+		}
+	}
+	return strings.Trim(b.String(), "-")
 }
 
 // FetchOptions tune Fetch.

@@ -49,7 +49,7 @@ func TestProfileOfHealthyMISP(t *testing.T) {
 		}
 	}
 	ex := p.Exchange(SyncSettings{Pull: true})
-	if !strings.HasPrefix(ex.SyncEmail, "misp-sync@") || !ex.Pull || ex.Push {
+	if ex.SyncEmail != "misp-sync-example-cert-a@admin.test" || !ex.Pull || ex.Push {
 		t.Errorf("exchange profile %+v", ex)
 	}
 }

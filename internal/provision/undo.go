@@ -20,9 +20,17 @@ func (pv *Provisioner) Rollback(ctx context.Context, b *history.Bump, reason str
 		return err
 	}
 	var problems []error
+	laterUse := pv.objectsOfLaterBumps(b)
 	for _, kind := range []history.Kind{history.KindServer, history.KindAuthKey, history.KindUser, history.KindOrganisation} {
 		o := b.Object(kind)
 		if o == nil || (o.State != history.StateCreated && o.State != history.StateCreating) {
+			continue
+		}
+		if o.ID != 0 && laterUse[objectKey{kind, o.ID}] {
+			// A later bump took this object over (it reused it), so it
+			// belongs to a partnership now: leave it.
+			o.State, o.Note = history.StateReused, "kept: a later bump uses it"
+			_ = pv.Store.Save(b)
 			continue
 		}
 		if err := pv.removeObject(ctx, b, o); err != nil {
@@ -47,6 +55,33 @@ func (pv *Provisioner) Rollback(ctx context.Context, b *history.Bump, reason str
 	pv.Release(b)
 	pv.log().Info("bump rolled back", "bump", b.ID, "reason", reason)
 	return nil
+}
+
+// objectKey names a MISP object.
+type objectKey struct {
+	kind history.Kind
+	id   int64
+}
+
+// objectsOfLaterBumps returns the objects that bumps started after b on
+// the same MISP still hold (created, reused or updated).
+func (pv *Provisioner) objectsOfLaterBumps(b *history.Bump) map[objectKey]bool {
+	used := map[objectKey]bool{}
+	bumps, _ := pv.Store.List()
+	for _, other := range bumps {
+		if other.ID == b.ID || !other.Started.After(b.Started) || !other.OnMISP(pv.Client.BaseURL()) {
+			continue
+		}
+		for _, o := range other.Objects {
+			switch o.State {
+			case history.StateCreated, history.StateReused, history.StateUpdated:
+				if o.ID != 0 {
+					used[objectKey{o.Kind, o.ID}] = true
+				}
+			}
+		}
+	}
+	return used
 }
 
 // removeObject deletes one object; an object in state "creating" is

@@ -136,3 +136,28 @@ func parseCNumber(s string) (uint64, bool) {
 	v, err := strconv.ParseUint(s, base, 32)
 	return v, err == nil
 }
+
+// UnresolvedHost returns the host name of raw when this computer cannot
+// resolve it, "" otherwise (and for IP addresses). The partner's MISP
+// may still be reachable from the admin's MISP server under that name,
+// for example through split DNS, but the private-address check could
+// not look at it.
+func UnresolvedHost(ctx context.Context, raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" {
+		return ""
+	}
+	host := u.Hostname()
+	if _, err := netip.ParseAddr(host); err == nil {
+		return ""
+	}
+	if _, ok := parseLegacyIPv4(host); ok || strings.EqualFold(host, "localhost") {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host); err != nil {
+		return host
+	}
+	return ""
+}

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/mispbump/mispbump/internal/codes"
+
+	"github.com/mispbump/mispbump/internal/secret"
 )
 
 // Found describes one code in a file, without its content.
@@ -47,16 +49,16 @@ func DescribeFile(path string) (found []Found, more int, err error) {
 		return describeImage(img), 0, nil
 	}
 	if !errors.Is(err, ErrNotImage) {
-		return nil, 0, fmt.Errorf("describe codes in %q: %w", path, err)
+		return nil, 0, fmt.Errorf("describe codes in %s: %w", secret.Quote(path), err)
 	}
 	if len(data) > MaxTextFileSize {
-		return nil, 0, fmt.Errorf("describe codes in %q: text of %d bytes is larger than "+
+		return nil, 0, fmt.Errorf("describe codes in %s: text of %d bytes is larger than "+
 			"%d MiB, more than a code needs; pass the text that shows the code",
-			path, len(data), MaxTextFileSize>>20)
+			secret.Quote(path), len(data), MaxTextFileSize>>20)
 	}
 	if !utf8.Valid(data) {
-		return nil, 0, fmt.Errorf("describe codes in %q: neither a PNG, JPEG or GIF image "+
-			"nor UTF-8 text", path)
+		return nil, 0, fmt.Errorf("describe codes in %s: neither a PNG, JPEG or GIF image "+
+			"nor UTF-8 text", secret.Quote(path))
 	}
 	found, more = describeText(string(data))
 	return found, more, nil

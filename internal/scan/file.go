@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"github.com/mispbump/mispbump/internal/codes"
+
+	"github.com/mispbump/mispbump/internal/secret"
 )
 
 // Limits on the files that Files, DescribeFile, ReadImageFile and
@@ -41,7 +43,7 @@ func ReadImageFile(path string) (image.Image, error) {
 	}
 	img, err := decodeImage(data)
 	if err != nil {
-		return nil, fmt.Errorf("read image %q: %w", path, err)
+		return nil, fmt.Errorf("read image %s: %w", secret.Quote(path), err)
 	}
 	return img, nil
 }
@@ -66,7 +68,7 @@ func readRegularFile(path string, limit int64) ([]byte, error) {
 	// blocks until a writer comes.
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("read file: %w", err)
+		return nil, fmt.Errorf("read file %s: %w", secret.Quote(path), withoutPath(err))
 	}
 	if !st.Mode().IsRegular() {
 		return nil, notRegular(path, st.Mode())
@@ -77,11 +79,11 @@ func readRegularFile(path string, limit int64) ([]byte, error) {
 	// rejects it. Regular files ignore the flag.
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, fmt.Errorf("read file: %w", err)
+		return nil, fmt.Errorf("read file %s: %w", secret.Quote(path), withoutPath(err))
 	}
 	defer f.Close()
 	if st, err = f.Stat(); err != nil {
-		return nil, fmt.Errorf("read file %q: %w", path, err)
+		return nil, fmt.Errorf("read file %s: %w", secret.Quote(path), err)
 	}
 	if !st.Mode().IsRegular() {
 		return nil, notRegular(path, st.Mode())
@@ -92,7 +94,7 @@ func readRegularFile(path string, limit int64) ([]byte, error) {
 
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("read file %q: %w", path, err)
+		return nil, fmt.Errorf("read file %s: %w", secret.Quote(path), err)
 	}
 	if int64(len(data)) > limit {
 		return nil, tooLarge(path, limit)
@@ -112,13 +114,13 @@ func notRegular(path string, mode fs.FileMode) error {
 	case mode&fs.ModeDevice != 0:
 		kind = "device"
 	}
-	return fmt.Errorf("read file %q: a %s, not a regular file; pass an image or text file",
-		path, kind)
+	return fmt.Errorf("read file %s: a %s, not a regular file; pass an image or text file",
+		secret.Quote(path), kind)
 }
 
 func tooLarge(path string, limit int64) error {
-	return fmt.Errorf("read file %q: larger than %d MiB, more than a code needs; "+
-		"pass the image or text that shows the code", path, limit>>20)
+	return fmt.Errorf("read file %s: larger than %d MiB, more than a code needs; "+
+		"pass the image or text that shows the code", secret.Quote(path), limit>>20)
 }
 
 // decodeImage checks the size that the image header claims and decodes
@@ -142,4 +144,14 @@ func decodeImage(data []byte) (image.Image, error) {
 		return nil, fmt.Errorf("decode image: %w", err)
 	}
 	return img, nil
+}
+
+// withoutPath drops the path from an *os.PathError, because the caller
+// prints the path itself through secret.Quote.
+func withoutPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -12,6 +12,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"log/slog"
+	"strings"
 )
 
 // Redacted is what a Key prints in place of its value.
@@ -126,6 +127,24 @@ func LooksLikeKey(s string) bool {
 
 func isAlnum(c byte) bool {
 	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+}
+
+// IsKeyShaped reports whether s, without surrounding space, is exactly 40
+// ASCII letters and digits: a value that is itself an API key, as when a
+// key is pasted where a file name belongs. Unlike LooksLikeKey it does
+// not match a path with a 40-character component, such as a directory
+// named by a SHA-1 digest.
+func IsKeyShaped(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) != 40 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // Quote returns s quoted with %q for an error message, or a placeholder

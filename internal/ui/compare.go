@@ -55,7 +55,7 @@ func (b *bumpScreen) verifyingView() fyne.CanvasObject {
 	note := widget.NewLabel(b.verifyNote)
 	note.Wrapping = fyne.TextWrapWord
 	return container.NewVBox(
-		widget.NewLabel("The codes match and your side is enabled. Now MISP tests the connection to your partner."),
+		wrapLabel("The codes match and your side is enabled. Now MISP tests the connection to your partner."),
 		widget.NewProgressBarInfinite(),
 		note,
 	)

@@ -15,7 +15,15 @@ import (
 func (u *UI) offerRecovery() {
 	store := u.store
 	u.goWork("look for unfinished bumps", func(context.Context) {
-		unfinished, err := store.Unfinished()
+		all, err := store.Unfinished()
+		// Only bumps on the MISP configured now can be rolled back from
+		// here, and not those another mispbump process is still running.
+		var unfinished []*history.Bump
+		for _, b := range all {
+			if (b.MISPURL == "" || b.OnMISP(u.cfg.MISPURL)) && !store.Running(b.ID) {
+				unfinished = append(unfinished, b)
+			}
+		}
 		u.do(func() {
 			if err != nil {
 				u.log.Warn("read unfinished bumps", "err", err)
@@ -33,10 +41,14 @@ func (u *UI) askRecovery(unfinished []*history.Bump) {
 		names = append(names, fmt.Sprintf("%s (started %s, %s)",
 			b.Partner.OrgName, b.Started.Local().Format("2006-01-02 15:04"), statusText(b.Status)))
 	}
-	msg := fmt.Sprintf("%d bump(s) did not finish: %s. They may have left objects on your MISP, "+
-		"and they cannot be completed, because their codes lived only in the closed app. "+
-		"Roll them back now? This removes only what those bumps created.",
-		len(unfinished), strings.Join(names, "; "))
+	what := "A bump did not finish"
+	if len(unfinished) > 1 {
+		what = fmt.Sprintf("%d bumps did not finish", len(unfinished))
+	}
+	msg := fmt.Sprintf("%s: %s. It may have left objects on your MISP, and it cannot be completed, "+
+		"because its handshake lived only in the program that ran it. "+
+		"Roll back now? This removes only what those bumps created.",
+		what, strings.Join(names, "; "))
 	u.confirm("Unfinished bump", msg, "Roll back", u.recoverBumps)
 }
 
@@ -55,7 +67,14 @@ func (u *UI) recoverBumps() {
 				u.showError("Roll-back failed", fmt.Errorf("%w: the app offers it again at the next start", err))
 				return
 			}
-			u.showInfo("Rolled back", fmt.Sprintf("%d unfinished bump(s) rolled back.", len(done)))
+			switch len(done) {
+			case 0:
+				u.showInfo("Nothing rolled back", "The unfinished bumps are running in another mispbump, or belong to another MISP.")
+			case 1:
+				u.showInfo("Rolled back", "The unfinished bump was rolled back.")
+			default:
+				u.showInfo("Rolled back", fmt.Sprintf("%d unfinished bumps were rolled back.", len(done)))
+			}
 			u.history.reload()
 		})
 	})

@@ -43,7 +43,7 @@ func TestUnfinishedBumpRolledBackAtStart(t *testing.T) {
 	b.reopen()
 	b.waitFor("the roll-back question", func() bool { return b.shows("did not finish") })
 	b.tap("Roll back")
-	b.waitFor("the roll-back result", func() bool { return b.shows("1 unfinished bump(s) rolled back.") })
+	b.waitFor("the roll-back result", func() bool { return b.shows("The unfinished bump was rolled back.") })
 	if got := len(b.sim.Orgs()); got != before {
 		t.Errorf("%d organisations after the roll-back, want %d", got, before)
 	}
