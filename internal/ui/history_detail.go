@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/hex"
 	"fmt"
 	"slices"
 
@@ -10,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mispbump/mispbump/internal/history"
+
+	"github.com/mispbump/mispbump/internal/config"
 )
 
 // timeFormat is the layout of times in the history, which shows them in
@@ -45,7 +48,7 @@ func (h *historyScreen) detailView(p *history.Partnership) fyne.CanvasObject {
 		formRow("Partner's MISP", p.Partner.URL),
 		formRow("MISP version", orDash(p.Partner.MISPVersion)),
 		formRow("Sync e-mail", orDash(p.Partner.SyncEmail)),
-		formRow("TLS pin", orDash(p.Partner.TLSPin)),
+		formRow("TLS pin", orDash(hexPin(p.Partner.TLSPin))),
 		formRow("Your MISP", orDash(p.MISPURL)),
 	))
 	box.Add(widget.NewLabelWithStyle("Bumps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -109,4 +112,14 @@ func bumpDetail(b *history.Bump) fyne.CanvasObject {
 		box.Add(wrapLabel(line))
 	}
 	return box
+}
+
+// hexPin shows a pin stored as hex in the history the way the rest of
+// the app shows pins: upper-case pairs joined by colons.
+func hexPin(stored string) string {
+	pin, err := hex.DecodeString(stored)
+	if err != nil || len(pin) == 0 {
+		return stored
+	}
+	return config.FormatPin(pin)
 }
