@@ -7,6 +7,7 @@ import (
 
 	"github.com/mispbump/mispbump/internal/exchange"
 	"github.com/mispbump/mispbump/internal/history"
+	"github.com/mispbump/mispbump/internal/provision"
 )
 
 // StageFailed means a provisioning step failed. Retry runs it again,
@@ -44,6 +45,28 @@ func (s *Session) Retry(ctx context.Context) error {
 		return fmt.Errorf("retry: no step failed (the bump is at %s)", s.stage)
 	}
 	return s.run(ctx, s.retry)
+}
+
+// SetNewKey chooses, at the review, whether this side gives the partner
+// a new key for a sync user that already exists. The partner's older
+// keys are revoked once the codes match.
+func (s *Session) SetNewKey(on bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stage != StageReview || s.plan == nil {
+		return fmt.Errorf("choose a new key: the bump is at %s, not at the review", s.stage)
+	}
+	if s.plan.Options.NewKey == on {
+		return nil
+	}
+	if s.plan.User.Action != provision.ActionReuse {
+		return fmt.Errorf("choose a new key: the sync user for %s is created by this bump and comes with one", s.partner.SyncEmail)
+	}
+	// A copy, because the screen may still be reading the plan it has.
+	plan := *s.plan
+	plan.Options.NewKey = on
+	s.plan = &plan
+	return nil
 }
 
 // Approve creates this side's part after the admin reviewed the partner.

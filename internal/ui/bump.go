@@ -43,8 +43,11 @@ type bumpScreen struct {
 	cancelNote  string
 
 	privateAccepted bool
-	privateCheck    *widget.Check
-	animated        bool
+	// newKey is the review's "give the partner a new key" choice.
+	newKey       bool
+	newKeyToggle *widget.Check
+	privateCheck *widget.Check
+	animated     bool
 
 	reader *codes.Reader
 	// pasted collects the frames of animated codes pasted as text, which
@@ -179,6 +182,7 @@ func (b *bumpScreen) setNotice(text string, isErr bool) {
 func (b *bumpScreen) render() {
 	b.buttons = map[action]*widget.Button{}
 	b.privateCheck = nil
+	b.newKeyToggle = nil
 	var view fyne.CanvasObject
 	switch {
 	case b.session == nil:

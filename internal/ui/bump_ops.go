@@ -138,6 +138,7 @@ func (b *bumpScreen) reset() {
 	b.steps = stepTracker{}
 	b.notice, b.noticeIsErr, b.verifyNote, b.cancelNote = "", false, "", ""
 	b.privateAccepted = false
+	b.newKey = false
 	b.keyMessage = nil
 	b.pasted = nil
 	b.code.show(nil)
@@ -149,13 +150,16 @@ func (b *bumpScreen) approve() {
 	if b.busy != "" || b.state.stage != bump.StageReview {
 		return
 	}
-	sess, allow := b.session, b.privateAccepted
+	sess, allow, newKey := b.session, b.privateAccepted, b.newKey
 	b.notice = ""
 	busy := "Creating the partnership on your MISP…"
 	if b.state.plan != nil && b.state.plan.NothingToDo() {
 		busy = "Recording the bump; nothing changes on your MISP…"
 	}
 	b.run(busy, false, func(ctx context.Context) error {
+		if err := sess.SetNewKey(newKey); err != nil {
+			return err
+		}
 		return sess.Approve(ctx, allow)
 	}, func(err error) {
 		if err != nil && b.state.stage != bump.StageFailed {

@@ -19,6 +19,12 @@ import (
 // app will do on the admin's MISP.
 func (b *bumpScreen) reviewView(st bumpState) fyne.CanvasObject {
 	p := st.partner
+	if st.plan != nil && st.plan.Options.NewKey != b.newKey {
+		// Show the plan as it will run with the admin's key choice.
+		withChoice := *st.plan
+		withChoice.Options.NewKey = b.newKey
+		st.plan = &withChoice
+	}
 	details := container.NewVScroll(container.NewVBox(heading(p.OrgName), partnerForm(p), planView(st)))
 
 	create := widget.NewButtonWithIcon(createLabel(st.plan), theme.ConfirmIcon(), b.approve)
@@ -28,6 +34,9 @@ func (b *bumpScreen) reviewView(st bumpState) fyne.CanvasObject {
 
 	// The decision stays in view below the scrolling details.
 	bottom := container.NewVBox(widget.NewSeparator())
+	if check := b.newKeyCheck(st); check != nil {
+		bottom.Add(check)
+	}
 	if st.private != "" {
 		// A check's own text does not wrap, so the reason is a label.
 		check := widget.NewCheck("Create it anyway", func(on bool) {
@@ -48,6 +57,27 @@ func (b *bumpScreen) reviewView(st bumpState) fyne.CanvasObject {
 	bottom.Add(create)
 	bottom.Add(cancel)
 	return container.NewBorder(nil, bottom, nil, nil, details)
+}
+
+// newKeyCheck offers a new key when the partner's sync user already
+// exists on this MISP, for a partner that lost its key or whose key
+// leaked. It returns nil when this bump creates the user, which comes
+// with a key anyway.
+func (b *bumpScreen) newKeyCheck(st bumpState) fyne.CanvasObject {
+	if st.plan == nil || st.planErr != nil || st.plan.User.Action != provision.ActionReuse {
+		return nil
+	}
+	check := widget.NewCheck("Give the partner a new key", func(on bool) {
+		if on == b.newKey {
+			return
+		}
+		b.newKey = on
+		b.render()
+	})
+	check.SetChecked(b.newKey)
+	b.newKeyToggle = check
+	help := wrapLabel("Its old key stops working once the codes match.")
+	return container.NewVBox(check, help)
 }
 
 // createLabel names the button that approves the plan. A repeat bump

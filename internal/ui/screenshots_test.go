@@ -129,4 +129,19 @@ func TestScreenshots(t *testing.T) {
 	shoot(t, a, "history")
 	a.tap("Details")
 	shoot(t, a, "history-details")
+
+	// A repeat bump, at the review, with a new key asked for.
+	a.ui.tabs.SelectIndex(tabBump)
+	a.key(fyne.KeyN, ctrl)
+	b.key(fyne.KeyN, ctrl)
+	a.tap("Show my code first")
+	a.waitStage(string(bump.StageShowHello))
+	b.tap("Scan partner's code first")
+	b.waitStage(string(bump.StageWaitHello))
+	handOver(t, a, b)
+	handOver(t, b, a)
+	a.waitStage(string(bump.StageReview))
+	a.findCheck("Give the partner a new key").SetChecked(true)
+	a.idle()
+	shoot(t, a, "bump-review-repeat")
 }

@@ -45,6 +45,25 @@ func TestBumpThroughFiles(t *testing.T) {
 		checkPartnership(t, simA, simB)
 		checkPartnership(t, simB, simA)
 	}
+
+	// A third bump rotates the key A gave B: B's entry must hold the new
+	// key for the connection tests to pass, since the old one is deleted.
+	d := dirs(t, "a2b", "b2a")
+	ra := a.start(t, "", bumpArgs("initiator", d[0], d[1], "--yes", "--json", "--new-key")...)
+	rb := b.start(t, "", bumpArgs("responder", d[1], d[0], "--yes", "--json")...)
+	for name, r := range map[string]*run{"initiator": ra.wait(), "responder": rb.wait()} {
+		if r.err != nil {
+			t.Fatalf("key rotation: %s failed: %v\n%s", name, r.err, r.output())
+		}
+		if res := parseResult(t, r); res.Status != "verified" || !res.Changed {
+			t.Errorf("key rotation: %s status %q changed=%v: %s", name, res.Status, res.Changed, res.Error)
+		}
+	}
+	if !strings.Contains(ra.stderr.String(), "1 older key(s) revoked") {
+		t.Errorf("key rotation: the initiator does not say the old key was revoked:\n%s", ra.output())
+	}
+	checkPartnership(t, simA, simB)
+	checkPartnership(t, simB, simA)
 }
 
 func TestCodesMismatchThroughThirdParty(t *testing.T) {
