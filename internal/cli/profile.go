@@ -72,6 +72,10 @@ func fetchProfile(ctx context.Context, env *Env) (*provision.Profile, error) {
 	}
 	p, err := provision.Fetch(ctx, client, provision.FetchOptions{Logger: env.Logger})
 	if err != nil {
+		if check := provision.CheckCertificateOf(ctx, env.Config.MISPURL, env.Config.CAFile, err); check != nil {
+			return nil, fmt.Errorf("read the profile of %s: %w\n%s Pass --misp-pin %s, or set misp.pin_sha256 in the configuration file",
+				env.Config.MISPURL, err, check.Advice, check.Info.Fingerprint())
+		}
 		return nil, fmt.Errorf("read the profile of %s: %w", env.Config.MISPURL, err)
 	}
 	return p, nil

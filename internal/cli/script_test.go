@@ -15,6 +15,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/mispbump/mispbump/internal/misp"
 	"github.com/mispbump/mispbump/internal/mispsim"
 )
 
@@ -61,15 +62,21 @@ func TestScripts(t *testing.T) {
 // directory and name.
 var sims = map[string]*mispsim.Sim{}
 
-// cmdSim starts a MISP simulator: sim NAME ORG-NAME ORG-UUID. It sets
-// $NAME_URL to its base URL and $NAME_KEY to a file holding its admin key.
+// cmdSim starts a MISP simulator: sim [-tls] NAME ORG-NAME ORG-UUID. It
+// sets $NAME_URL to its base URL and $NAME_KEY to a file holding its
+// admin key. With -tls it serves HTTPS with a self-signed certificate,
+// and $NAME_PIN is that certificate's fingerprint.
 func cmdSim(ts *testscript.TestScript, neg bool, args []string) {
+	useTLS := len(args) > 0 && args[0] == "-tls"
+	if useTLS {
+		args = args[1:]
+	}
 	if neg || len(args) != 3 {
-		ts.Fatalf("usage: sim NAME ORG-NAME ORG-UUID")
+		ts.Fatalf("usage: sim [-tls] NAME ORG-NAME ORG-UUID")
 	}
 	name := args[0]
 	dir := ts.MkAbs("sim-" + name)
-	s, err := mispsim.New(mispsim.Options{DataDir: dir, OrgName: args[1], OrgUUID: args[2]})
+	s, err := mispsim.New(mispsim.Options{DataDir: dir, OrgName: args[1], OrgUUID: args[2], TLS: useTLS})
 	ts.Check(err)
 	url, err := s.Start("127.0.0.1:0")
 	ts.Check(err)
@@ -77,6 +84,11 @@ func cmdSim(ts *testscript.TestScript, neg bool, args []string) {
 	sims[ts.Getenv("WORK")+"/"+name] = s
 	ts.Setenv(name+"_URL", url)
 	ts.Setenv(name+"_KEY", filepath.Join(dir, "admin.key"))
+	if useTLS {
+		info, err := misp.ProbeTLS(context.Background(), url, "")
+		ts.Check(err)
+		ts.Setenv(name+"_PIN", info.Fingerprint())
+	}
 }
 
 func simNamed(ts *testscript.TestScript, name string) *mispsim.Sim {

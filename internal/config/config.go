@@ -83,11 +83,13 @@ var (
 )
 
 // Flags registers the configuration flags on fs: --config, --misp-url,
-// --misp-key-file and --data-dir.
+// --misp-key-file, --misp-ca-file, --misp-pin and --data-dir.
 func Flags(fs *pflag.FlagSet) {
 	fs.String("config", "", "YAML configuration file (default: config.yaml in the user's config directory)")
 	fs.String("misp-url", "", "base URL of your MISP, e.g. https://misp.example.org")
 	fs.String("misp-key-file", "", "file that holds your MISP API key")
+	fs.String("misp-ca-file", "", "PEM file with the CA that issued your MISP's certificate, for a private CA")
+	fs.String("misp-pin", "", "SHA-256 fingerprint of your MISP's self-signed certificate (login saves it)")
 	fs.String("data-dir", "", "directory for the bump history and state")
 }
 
@@ -100,6 +102,7 @@ func Load(fs *pflag.FlagSet, store KeyStore) (*Config, error) {
 	setDefaults(v)
 	for _, b := range []struct{ key, flag string }{
 		{keyURL, "misp-url"}, {keyKeyFile, "misp-key-file"}, {keyDataDir, "data-dir"},
+		{keyCAFile, "misp-ca-file"}, {keyPin, "misp-pin"},
 	} {
 		if fs == nil || fs.Lookup(b.flag) == nil {
 			continue

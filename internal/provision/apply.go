@@ -65,7 +65,17 @@ func done(b *history.Bump, kind history.Kind) (misp.ID, bool) {
 	return 0, false
 }
 
+// retryHint replaces the client's advice to list the records before a
+// retry, because every step here looks up what MISP may have saved
+// before it creates anything.
+const retryHint = "a retry first looks for a record MISP may have saved, so it makes no duplicate; " +
+	"MISP's error log (app/tmp/logs/error.log) has the cause"
+
 func (pv *Provisioner) fail(kind history.Kind, step string, err error) error {
+	var me *misp.Error
+	if errors.As(err, &me) && me.MaybeSaved() {
+		me.Hint = retryHint
+	}
 	pv.log().Warn("provisioning step failed", "step", step, "err", err)
 	pv.emit(Event{Kind: kind, Phase: PhaseFailed, Err: err})
 	return &StepError{Step: step, Err: err}

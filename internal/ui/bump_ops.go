@@ -243,6 +243,11 @@ func (b *bumpScreen) cancelBump() {
 	if b.cancelNote == "" {
 		b.cancelNote = "You cancelled the bump."
 	}
+	// A notice such as "Copied …" no longer applies; a problem may be the
+	// reason for the cancel, so it stays.
+	if !b.noticeIsErr {
+		b.notice = ""
+	}
 	b.run("Cancelling the bump…", false, func(ctx context.Context) error {
 		return sess.Cancel(ctx, "cancelled by the admin")
 	}, func(err error) {

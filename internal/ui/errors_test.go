@@ -139,8 +139,12 @@ func TestFailedStepShowsRetry(t *testing.T) {
 	b.sim.InjectFault(mispsim.Fault{Method: "POST", Path: "/servers/add", Kind: mispsim.FaultStatus, Status: 500})
 	review(t, b)
 	b.waitStage(string(bump.StageFailed))
-	if !b.shows("Server entry") || !b.shows("failed: ") {
+	shoot(t, b, "bump-failed")
+	if !b.shows("Server entry") || !b.shows("failed") {
 		t.Errorf("the failed step is not named: %s", b.texts())
+	}
+	if n := strings.Count(b.texts(), "An Internal Error Has Occurred"); n != 1 {
+		t.Errorf("MISP's error is shown %d times, want once: %s", n, b.texts())
 	}
 	if !b.hasButton("Retry") || !b.hasButton("Cancel bump") {
 		t.Fatalf("no Retry and Cancel: %s", b.texts())
@@ -191,5 +195,21 @@ func TestEscapeCancelsBump(t *testing.T) {
 	}
 	if !a.shows("You cancelled the bump.") {
 		t.Errorf("no explanation after Escape: %s", a.texts())
+	}
+}
+
+// Cancelling drops a notice about the bump that no longer applies.
+func TestCancelDropsCopiedNotice(t *testing.T) {
+	a, _ := twoSides(t)
+	a.tap("Show my code first")
+	a.waitStage(string(bump.StageShowHello))
+	a.tap("Copy as text")
+	if !a.shows("Copied your hello") {
+		t.Fatalf("no notice after Copy as text: %s", a.texts())
+	}
+	a.key(fyne.KeyEscape, 0)
+	a.waitStage(string(bump.StageCancelled))
+	if a.shows("Copied") {
+		t.Errorf("the cancelled bump still shows the copy notice: %s", a.texts())
 	}
 }

@@ -195,11 +195,18 @@ func (p *profileScreen) testConnection() {
 	p.setStatus("Connecting to "+cfg.MISPURL+"…", false)
 	p.ui.goWork("test connection", func(ctx context.Context) {
 		profile, err := provision.Fetch(ctx, client, provision.FetchOptions{Logger: p.ui.log})
+		var check *provision.CertificateCheck
+		if err != nil {
+			check = provision.CheckCertificateOf(ctx, cfg.MISPURL, cfg.CAFile, err)
+		}
 		p.ui.do(func() {
 			p.setBusy(false)
 			p.result.RemoveAll()
 			if err != nil {
 				p.setStatus("Connection failed: "+err.Error(), true)
+				if check != nil {
+					p.result.Add(p.certificateView(check))
+				}
 				return
 			}
 			p.setStatus("Connected.", false)
@@ -258,4 +265,17 @@ func (p *profileScreen) saveSettings() {
 			p.setStatus("Saved to "+cfg.File+".", false)
 		})
 	})
+}
+
+// certificateView shows the certificate of a MISP that failed TLS
+// verification and offers to put its fingerprint in the pin field. It
+// saves nothing: the admin compares the fingerprint first, then tests
+// the connection again and saves.
+func (p *profileScreen) certificateView(check *provision.CertificateCheck) fyne.CanvasObject {
+	pin := config.FormatPin(check.Info.SHA256)
+	use := widget.NewButtonWithIcon("Use this fingerprint", theme.ContentPasteIcon(), func() {
+		p.pin.SetText(pin)
+		p.setStatus("The fingerprint is in the Certificate pin field. Test the connection again, then save.", false)
+	})
+	return container.NewVBox(wrapLabel(check.Advice), use)
 }

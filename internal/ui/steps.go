@@ -74,10 +74,8 @@ func (t stepTracker) view(plan *provision.Plan) fyne.CanvasObject {
 		case p.phase == provision.PhaseDone:
 			icon, detail = theme.ConfirmIcon(), orDash(strings.Join(p.done, ", "))
 		case p.phase == provision.PhaseFailed:
+			// The error itself is shown once, under the steps.
 			icon, detail = theme.ErrorIcon(), "failed"
-			if p.err != nil {
-				detail = "failed: " + p.err.Error()
-			}
 		}
 		name := widget.NewLabelWithStyle(stepName(k), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		text := wrapLabel(detail)
