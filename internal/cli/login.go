@@ -60,7 +60,16 @@ func runLogin(cmd *cobra.Command, env *Env, noCheck bool) error {
 	if err := cfg.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.streams.Out, "Saved the URL in %s and the key in %s.\n", cfg.File, env.KeyStore().Describe())
+	saved := "the URL"
+	switch {
+	case cfg.PinSHA256 != nil && cfg.CAFile != "":
+		saved = "the URL, the certificate pin and the CA file"
+	case cfg.PinSHA256 != nil:
+		saved = "the URL and the certificate pin"
+	case cfg.CAFile != "":
+		saved = "the URL and the CA file"
+	}
+	fmt.Fprintf(env.streams.Out, "Saved %s in %s and the key in %s.\n", saved, cfg.File, env.KeyStore().Describe())
 	return nil
 }
 
