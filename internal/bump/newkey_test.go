@@ -7,24 +7,24 @@ import (
 	"github.com/mispbump/mispbump/internal/history"
 )
 
-// syncKeyIDs lists the ids of the keys that the sync user for partner
-// holds on a's MISP.
-func syncKeyIDs(t *testing.T, a *app, partner *Session) []int {
+// syncKeys lists the keys that the sync user for partner has on a's
+// MISP, by id, with their expiry (0 for never).
+func syncKeys(t *testing.T, a *app, partner *Session) map[int]int64 {
 	t.Helper()
 	u, ok := a.sim.UserByEmail(partner.Own().SyncEmail)
 	if !ok {
 		t.Fatalf("no sync user %s", partner.Own().SyncEmail)
 	}
-	var ids []int
+	keys := map[int]int64{}
 	for _, k := range a.sim.AuthKeys(u.ID) {
-		ids = append(ids, k.ID)
+		keys[k.ID] = k.Expiration
 	}
-	return ids
+	return keys
 }
 
 // A first bump creates the sync user with its key, so a new key cannot
-// be asked for; a repeat bump can, and it rotates the key: the partner
-// ends with one working key, not the one it had.
+// be asked for. A repeat bump can, and it rotates the key: the old key
+// is set to expire and a new one that never expires is added.
 func TestNewKeyChosenAtReviewRotatesKey(t *testing.T) {
 	a, b, _ := threeApps(t)
 	in, re := a.session(t, history.RoleInitiator), b.session(t, history.RoleResponder)
@@ -38,7 +38,7 @@ func TestNewKeyChosenAtReviewRotatesKey(t *testing.T) {
 	approve(t, re)
 	pass(t, re, in)
 	finish(t, in, re)
-	before := syncKeyIDs(t, a, re)
+	before := syncKeys(t, a, re)
 	if len(before) != 1 {
 		t.Fatalf("after the first bump the sync user has keys %v, want one", before)
 	}
@@ -60,9 +60,15 @@ func TestNewKeyChosenAtReviewRotatesKey(t *testing.T) {
 	approve(t, re)
 	pass(t, re, in)
 	finish(t, in, re)
-	after := syncKeyIDs(t, a, re)
-	if len(after) != 1 || after[0] == before[0] {
-		t.Errorf("after the rotation the sync user has keys %v, want one other than %v", after, before)
+	after := syncKeys(t, a, re)
+	if len(after) != 2 {
+		t.Fatalf("after the rotation the sync user has keys %v, want the old and a new one", after)
+	}
+	for id, expiration := range after {
+		_, old := before[id]
+		if old == (expiration == 0) {
+			t.Errorf("key %d (old: %v) expires at %d: only the old key must expire", id, old, expiration)
+		}
 	}
 }
 

@@ -49,7 +49,7 @@ func (s *Session) Retry(ctx context.Context) error {
 
 // SetNewKey chooses, at the review, whether this side gives the partner
 // a new key for a sync user that already exists. The partner's older
-// keys are revoked once the codes match.
+// keys expire a grace period after the codes match.
 func (s *Session) SetNewKey(on bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

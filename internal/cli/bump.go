@@ -72,7 +72,8 @@ func newBumpCmd(env *Env) *cobra.Command {
 	fl.DurationVar(&f.timeout, "timeout", 15*time.Minute, "give up when the whole bump takes longer")
 	fl.BoolVar(&f.asJSON, "json", false, "print the result as JSON on standard output (progress goes to standard error)")
 	fl.BoolVar(&f.allowPrivate, "allow-private-url", false, "accept a partner URL on a loopback or private network without asking")
-	fl.BoolVar(&f.newKey, "new-key", false, "give the partner a new key even if its sync user already exists; its older keys are revoked once the codes match")
+	fl.BoolVar(&f.newKey, "new-key", false, fmt.Sprintf("give the partner a new key even if its sync user already exists; its older keys expire %d days after the codes match",
+		int(provision.DefaultKeyGrace.Hours()/24)))
 	fl.StringVar(&f.pull, "pull", "", "pull events from the partner: true or false (default from the configuration)")
 	fl.StringVar(&f.push, "push", "", "push events to the partner: true or false (default from the configuration)")
 	fl.StringVar(&f.syncEmail, "sync-email", "", "e-mail the partner gives the sync user it creates for you (default from the configuration)")

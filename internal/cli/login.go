@@ -50,7 +50,7 @@ func runLogin(cmd *cobra.Command, env *Env, noCheck bool) error {
 		}
 		me, err := client.Me(cmd.Context())
 		if err != nil {
-			return fmt.Errorf("check the key against %s: %w", cfg.MISPURL, err)
+			return certificateAdvice(cmd.Context(), env, fmt.Errorf("check the key against %s: %w", cfg.MISPURL, err))
 		}
 		fmt.Fprintf(env.streams.Out, "Key works: %s (%s) in %s.\n", me.User.Email, me.Role.Name, me.Organisation.Name)
 	}

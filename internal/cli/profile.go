@@ -72,11 +72,7 @@ func fetchProfile(ctx context.Context, env *Env) (*provision.Profile, error) {
 	}
 	p, err := provision.Fetch(ctx, client, provision.FetchOptions{Logger: env.Logger})
 	if err != nil {
-		if check := provision.CheckCertificateOf(ctx, env.Config.MISPURL, env.Config.CAFile, err); check != nil {
-			return nil, fmt.Errorf("read the profile of %s: %w\n%s Pass --misp-pin %s, or set misp.pin_sha256 in the configuration file",
-				env.Config.MISPURL, err, check.Advice, check.Info.Fingerprint())
-		}
-		return nil, fmt.Errorf("read the profile of %s: %w", env.Config.MISPURL, err)
+		return nil, certificateAdvice(ctx, env, fmt.Errorf("read the profile of %s: %w", env.Config.MISPURL, err))
 	}
 	return p, nil
 }
@@ -118,4 +114,16 @@ func printProfile(w io.Writer, p profileOutput) {
 	for _, warning := range p.Warnings {
 		fmt.Fprintf(w, "  - %s\n", strings.TrimSpace(warning.Message))
 	}
+}
+
+// certificateAdvice adds to err, a failed call to the admin's MISP, the
+// fingerprint of the certificate it presents and how to pin it, when err
+// is a TLS verification failure that a pin can fix.
+func certificateAdvice(ctx context.Context, env *Env, err error) error {
+	check := provision.CheckCertificateOf(ctx, env.Config.MISPURL, env.Config.CAFile, err)
+	if check == nil {
+		return err
+	}
+	return fmt.Errorf("%w\n%s Pass --misp-pin %s (login saves it), or set misp.pin_sha256 in the configuration file",
+		err, check.Advice, check.Info.Fingerprint())
 }

@@ -125,6 +125,14 @@ func Load(fs *pflag.FlagSet, store KeyStore) (*Config, error) {
 	}
 	cfg.File = file
 	cfg.inFile = readFileSettings(file)
+	// A pin and a CA file exclude each other, so one given as a flag
+	// replaces the other from the file or the environment.
+	if flagChanged(fs, "misp-pin") && !flagChanged(fs, "misp-ca-file") {
+		cfg.CAFile = ""
+	}
+	if flagChanged(fs, "misp-ca-file") && !flagChanged(fs, "misp-pin") {
+		cfg.PinSHA256 = nil
+	}
 	keyFileFlag := fs != nil && fs.Lookup("misp-key-file") != nil && fs.Changed("misp-key-file")
 	if err := cfg.resolveKey(store, keyFileFlag); err != nil {
 		return nil, err
@@ -222,6 +230,9 @@ func ParsePin(s string) ([]byte, error) {
 		// openssl x509 -fingerprint prints "sha256 Fingerprint=AB:CD:...".
 		clean = clean[i+1:]
 	}
+	if len(clean) > 7 && strings.EqualFold(clean[:7], "sha256:") {
+		clean = clean[7:]
+	}
 	clean = strings.NewReplacer(":", "", " ", "", "-", "").Replace(clean)
 	pin, err := hex.DecodeString(clean)
 	if err != nil || len(pin) != 32 {
@@ -311,6 +322,9 @@ func (c *Config) MISPClient(logger *slog.Logger) (*misp.Client, error) {
 	if c.Key.IsZero() {
 		return nil, fmt.Errorf("no API key for %s: set MISPBUMP_MISP_KEY, pass --misp-key-file, or run 'mispbump login'", secret.Quote(c.MISPURL))
 	}
+	if err := c.checkTLSSettings(); err != nil {
+		return nil, err
+	}
 	return misp.New(misp.Config{
 		URL:       c.MISPURL,
 		Key:       c.Key,
@@ -320,4 +334,28 @@ func (c *Config) MISPClient(logger *slog.Logger) (*misp.Client, error) {
 		Logger:    logger,
 		UserAgent: version.UserAgent(),
 	})
+}
+
+// checkTLSSettings rejects a certificate pin or CA file for a plain http
+// URL, where no certificate is ever checked, so that the admin does not
+// believe the connection is pinned.
+func (c *Config) checkTLSSettings() error {
+	u, err := url.Parse(c.MISPURL)
+	if err != nil || u.Scheme != "http" {
+		return nil
+	}
+	switch {
+	case c.PinSHA256 != nil:
+		return fmt.Errorf("a certificate pin is set for %s, but a plain http URL has no certificate to check: "+
+			"use the https URL, or remove the pin", secret.Quote(c.MISPURL))
+	case c.CAFile != "":
+		return fmt.Errorf("a CA file is set for %s, but a plain http URL has no certificate to check: "+
+			"use the https URL, or remove the CA file", secret.Quote(c.MISPURL))
+	}
+	return nil
+}
+
+// flagChanged reports whether the flag name was given on the command line.
+func flagChanged(fs *pflag.FlagSet, name string) bool {
+	return fs != nil && fs.Lookup(name) != nil && fs.Changed(name)
 }

@@ -201,6 +201,7 @@ func TestParsePin(t *testing.T) {
 		want,
 		strings.ToLower(want),
 		"sha256 Fingerprint=" + FormatPin(mustHex(t, want)),
+		"SHA256:" + strings.ToLower(want),
 		FormatPin(mustHex(t, want)),
 	}
 	for _, form := range forms {

@@ -85,6 +85,10 @@ type Object struct {
 	// partner certificate uploaded to it, so a later bump can tell that
 	// the partner's certificate changed.
 	CertPin string `json:"cert_pin,omitempty"`
+	// OlderKeysExpire is, for a key made to replace the sync user's
+	// older keys, when MISP stops accepting those (Unix seconds). It is 0
+	// until they were all set to expire.
+	OlderKeysExpire int64 `json:"older_keys_expire,omitempty"`
 }
 
 // Partner is the partner's profile as received in the handshake, without

@@ -66,6 +66,30 @@ func (c *Client) AddAuthKey(ctx context.Context, userID ID, comment string) (Aut
 	return key, nil
 }
 
+// SetAuthKeyExpiration calls auth_keys/edit/{id} with a new expiration
+// (Unix seconds; 0 for never) and returns the key as MISP saved it. MISP
+// rejects an expired key like an unknown one.
+func (c *Client) SetAuthKeyExpiration(ctx context.Context, id ID, expiration int64) (AuthKey, error) {
+	if id.IsZero() {
+		return AuthKey{}, fmt.Errorf("set auth key expiration: key id is missing")
+	}
+	body := struct {
+		Expiration int64 `json:"expiration"`
+	}{expiration}
+	cl := call{method: "POST", path: "/auth_keys/edit/" + id.String(), body: body, saves: true}
+	resp, err := c.send(ctx, cl)
+	if err != nil {
+		return AuthKey{}, err
+	}
+	var wrapped struct {
+		AuthKey AuthKey `json:"AuthKey"`
+	}
+	if err := c.decodeObject(cl, resp, &wrapped, "AuthKey"); err != nil {
+		return AuthKey{}, err
+	}
+	return wrapped.AuthKey, nil
+}
+
 // DeleteAuthKey calls auth_keys/delete/{id}.
 func (c *Client) DeleteAuthKey(ctx context.Context, id ID) error {
 	if id.IsZero() {

@@ -165,6 +165,7 @@ var replayCases = []replayCase{
 	{"25b", addAuthKey},
 	{"L06", addAuthKey},
 	{"52c", deleteAuthKey(nil)},
+	{"52e", setAuthKeyExpiration},
 	{"L13", deleteAuthKey(nil)},
 	{"52d", deleteAuthKey(ErrNotFound)},
 	{"51b", func(t *testing.T, c *Client, rec recording) {

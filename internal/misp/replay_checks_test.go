@@ -176,6 +176,16 @@ func addAuthKey(t *testing.T, c *Client, rec recording) {
 	}
 }
 
+func setAuthKeyExpiration(t *testing.T, c *Client, rec recording) {
+	key, err := c.SetAuthKeyExpiration(ctx, pathID(t, rec), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key.ID != pathID(t, rec) || key.UserID.IsZero() || key.Start == "" {
+		t.Errorf("edited auth key %+v", key)
+	}
+}
+
 func deleteAuthKey(sentinel error) func(*testing.T, *Client, recording) {
 	return func(t *testing.T, c *Client, rec recording) {
 		err := c.DeleteAuthKey(ctx, pathID(t, rec))

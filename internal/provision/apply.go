@@ -12,9 +12,12 @@ import (
 	"github.com/mispbump/mispbump/internal/secret"
 )
 
-// keyComment marks the keys mispbump makes, so admins recognise them in
-// MISP's auth key list.
-const keyComment = "mispbump sync key"
+// keyComment returns the comment of the keys bump b makes. Admins
+// recognise them in MISP's auth key list by it, and the bump's id lets a
+// retry or a rollback find a key whose create response was lost.
+func keyComment(b *history.Bump) string {
+	return "mispbump sync key, bump " + b.ID
+}
 
 // ApplyAccount creates or reuses the partner organisation and the sync
 // user, and returns the key to give the partner. A zero key means the
@@ -221,17 +224,18 @@ func (pv *Provisioner) applyKey(ctx context.Context, b *history.Bump, plan *Plan
 			errors.New("this MISP has advanced auth keys off, and keys made with auth_keys/add do not work in that mode: "+
 				"turn Security.advanced_authkeys on, or delete the sync user and bump again"))
 	}
-	// A key that an earlier process made was never sent and is lost with
-	// that process: remove it rather than leave an unknown key behind.
-	if old := b.Object(kind); old != nil && old.ID != 0 && old.State == history.StateCreated {
-		if err := pv.Client.DeleteAuthKey(ctx, misp.ID(old.ID)); err != nil && !errors.Is(err, misp.ErrNotFound) {
-			pv.log().Warn("could not delete an unsent key", "authkey_id", old.ID, "err", err)
+	// A key that an earlier attempt made, or that MISP saved although the
+	// create failed, was never sent: remove it rather than leave a
+	// working key that nobody holds.
+	if old := b.Object(kind); old != nil && (old.State == history.StateCreated || old.State == history.StateCreating) {
+		if err := pv.removeBumpKeys(ctx, b, userID, misp.ID(old.ID)); err != nil {
+			return secret.Key{}, pv.fail(kind, "remove the key of the failed attempt", err)
 		}
 	}
 	if err := pv.record(b, history.Object{Kind: kind, State: history.StateCreating, Natural: plan.Partner.SyncEmail}); err != nil {
 		return secret.Key{}, pv.fail(kind, "record the key", err)
 	}
-	ak, err := pv.Client.AddAuthKey(ctx, userID, keyComment)
+	ak, err := pv.Client.AddAuthKey(ctx, userID, keyComment(b))
 	if err != nil {
 		return secret.Key{}, pv.fail(kind, "make a key for the sync user", err)
 	}

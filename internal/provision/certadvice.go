@@ -39,9 +39,13 @@ func CheckCertificateOf(ctx context.Context, url, caFile string, err error) *Cer
 	compare := "Compare it with the fingerprint on the MISP server itself " +
 		"(openssl x509 -noout -fingerprint -sha256 -in CERTIFICATE_FILE)"
 	advice := seen + " " + compare + ". If they are the same, pin it."
+	if caFile != "" {
+		advice = fmt.Sprintf("The CA file %q does not vouch for this certificate. ", caFile) + seen + " " + compare +
+			". Give the CA file that issued it, or if they are the same, remove the CA file and pin the certificate."
+	}
 	if errors.Is(err, misp.ErrTLSPinMismatch) {
 		advice = "The certificate differs from the one you pinned. " + seen + " " + compare +
-			". If the certificate was renewed and they are the same, pin the new one; " +
+			". If you changed the MISP URL or the certificate was renewed and they are the same, pin the new one; " +
 			"if not, someone may be intercepting the connection."
 	}
 	return &CertificateCheck{Info: info, Advice: advice}

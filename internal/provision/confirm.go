@@ -33,13 +33,11 @@ func (pv *Provisioner) Confirm(ctx context.Context, b *history.Bump, plan *Plan,
 	case !b.Changed():
 		note += "; nothing needed changing"
 	}
-	if revoked := pv.revokeOlderKeys(ctx, b, plan); revoked != "" {
-		note += "; " + revoked
-	}
 	b.SetStatus(history.StatusConfirmed, note, pv.now())
 	if err := pv.Store.Save(b); err != nil {
 		return fmt.Errorf("record the confirmation: %w", err)
 	}
+	pv.finishRotation(ctx, b)
 	return nil
 }
 

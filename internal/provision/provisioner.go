@@ -36,6 +36,9 @@ type Provisioner struct {
 	// VerifyPeriod is the first wait between connection tests, doubled
 	// up to 15 s; zero means DefaultVerifyPeriod.
 	VerifyPeriod time.Duration
+	// KeyGrace is how long a sync user's older keys keep working after
+	// a bump gave the partner a new key; zero means DefaultKeyGrace.
+	KeyGrace time.Duration
 	// PartnerCA is a CA file for the app's own calls to partners (the
 	// reverse check); empty means the system roots plus the partner's
 	// pin.

@@ -87,6 +87,13 @@ func (pv *Provisioner) objectsOfLaterBumps(b *history.Bump) map[objectKey]bool {
 // removeObject deletes one object; an object in state "creating" is
 // found by its natural key first and may turn out never to exist.
 func (pv *Provisioner) removeObject(ctx context.Context, b *history.Bump, o *history.Object) error {
+	if o.Kind == history.KindAuthKey {
+		var userID misp.ID
+		if u := b.Object(history.KindUser); u != nil {
+			userID = misp.ID(u.ID)
+		}
+		return pv.removeBumpKeys(ctx, b, userID, misp.ID(o.ID))
+	}
 	id := misp.ID(o.ID)
 	if o.State == history.StateCreating || id == 0 {
 		found, err := pv.lookup(ctx, b, o)
@@ -147,9 +154,7 @@ func (pv *Provisioner) lookup(ctx context.Context, b *history.Bump, o *history.O
 		}
 		return entry.Server.ID, nil
 	}
-	// A key whose create was not confirmed cannot be found by a natural
-	// key; deleting its user, which the bump created or reused, is what
-	// makes it harmless.
+	// Keys are found by their comment instead (removeBumpKeys).
 	return 0, nil
 }
 

@@ -23,6 +23,7 @@ func (pv *Provisioner) Verify(ctx context.Context, b *history.Bump, partner exch
 	if o == nil || o.ID == 0 {
 		return nil, errors.New("verify: the bump has no server entry")
 	}
+	pv.finishRotation(ctx, b)
 	wait := pv.VerifyWait
 	if wait <= 0 {
 		wait = DefaultVerifyWait
@@ -129,6 +130,7 @@ func (pv *Provisioner) VerifyAgain(ctx context.Context, p *history.Partnership) 
 		v.Message += fmt.Sprintf(" (the partner's MISP knows the key as %s, role %q)", remote.Email, remote.RoleName)
 	}
 	b := p.Latest
+	pv.finishRotation(ctx, b)
 	b.LastVerification = v
 	status := history.StatusVerified
 	if !v.OK {

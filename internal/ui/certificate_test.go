@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -31,6 +32,18 @@ func TestProfileOffersCertificatePin(t *testing.T) {
 	}
 
 	p := s.ui.profile
+	// A CA file that does not vouch for the certificate: pinning must
+	// replace it.
+	otherDir := t.TempDir()
+	other, err := mispsim.New(mispsim.Options{DataDir: otherDir, OrgName: "Example CERT U", OrgUUID: uuidB, TLS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close() })
+	p.caFile.SetText(filepath.Join(otherDir, "tls-cert.pem"))
 	p.url.SetText(url)
 	p.key.SetText("")
 	test.Type(p.key, sim.AdminKey().Reveal())
@@ -48,8 +61,8 @@ func TestProfileOffersCertificatePin(t *testing.T) {
 	shoot(t, s, "profile-certificate")
 
 	s.tap("Use this fingerprint")
-	if p.pin.Text != info.Fingerprint() {
-		t.Errorf("pin field %q, want %q", p.pin.Text, info.Fingerprint())
+	if p.pin.Text != info.Fingerprint() || p.caFile.Text != "" {
+		t.Errorf("pin field %q and CA file %q, want %q and none", p.pin.Text, p.caFile.Text, info.Fingerprint())
 	}
 	s.tap("Test connection")
 	s.profileIdle()

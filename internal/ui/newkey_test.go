@@ -9,8 +9,8 @@ import (
 )
 
 // A repeat bump offers a new key at the review. Ticking it changes the
-// plan shown and the button, and the bump then rotates the key: the
-// partner's sync user ends with one key, not the one it had.
+// plan shown, and the bump then rotates the key: the old key of the
+// partner's sync user is set to expire and a new one is added.
 func TestReviewOffersNewKey(t *testing.T) {
 	a, b := twoSides(t)
 	bumpVerified(t, a, b)
@@ -51,8 +51,13 @@ func TestReviewOffersNewKey(t *testing.T) {
 	b.waitStage(string(bump.StageDone))
 
 	after := a.sim.AuthKeys(user.ID)
-	if len(before) != 1 || len(after) != 1 || after[0].ID == before[0].ID {
-		t.Errorf("B's sync user had keys %+v and has %+v, want one new key", before, after)
+	if len(before) != 1 || len(after) != 2 {
+		t.Fatalf("B's sync user had keys %+v and has %+v, want the old and a new one", before, after)
+	}
+	for _, k := range after {
+		if old := k.ID == before[0].ID; old == (k.Expiration == 0) {
+			t.Errorf("key %d (old: %v) expires at %d: only the old key must expire", k.ID, old, k.Expiration)
+		}
 	}
 	if v := a.ui.bump.state.verification; v == nil || !verified(v) {
 		t.Errorf("A's verification after the rotation: %+v", v)

@@ -275,7 +275,14 @@ func (p *profileScreen) certificateView(check *provision.CertificateCheck) fyne.
 	pin := config.FormatPin(check.Info.SHA256)
 	use := widget.NewButtonWithIcon("Use this fingerprint", theme.ContentPasteIcon(), func() {
 		p.pin.SetText(pin)
-		p.setStatus("The fingerprint is in the Certificate pin field. Test the connection again, then save.", false)
+		status := "The fingerprint is in the Certificate pin field. Test the connection again, then save."
+		if strings.TrimSpace(p.caFile.Text) != "" {
+			// A pin and a CA file exclude each other.
+			p.caFile.SetText("")
+			status = "The fingerprint is in the Certificate pin field, and the CA file is cleared because the pin replaces it. " +
+				"Test the connection again, then save."
+		}
+		p.setStatus(status, false)
 	})
 	return container.NewVBox(wrapLabel(check.Advice), use)
 }

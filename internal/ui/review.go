@@ -76,7 +76,7 @@ func (b *bumpScreen) newKeyCheck(st bumpState) fyne.CanvasObject {
 	})
 	check.SetChecked(b.newKey)
 	b.newKeyToggle = check
-	help := wrapLabel("Its old key stops working once the codes match.")
+	help := wrapLabel(fmt.Sprintf("Its old key stops working %d days after the codes match.", int(provision.DefaultKeyGrace.Hours()/24)))
 	return container.NewVBox(check, help)
 }
 
