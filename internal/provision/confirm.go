@@ -19,6 +19,14 @@ func (pv *Provisioner) Confirm(ctx context.Context, b *history.Bump, plan *Plan,
 	if b.Status != history.StatusApplied {
 		return fmt.Errorf("confirm bump %s: it is %s, not applied", b.ID, b.Status)
 	}
+	if !matched(b) {
+		// Recorded first, so that a rollback after a crash knows that the
+		// partner may already have stored this bump's key.
+		b.Timeline = append(b.Timeline, history.Event{Time: pv.now().UTC(), Status: b.Status, Note: noteMatched})
+		if err := pv.Store.Save(b); err != nil {
+			return fmt.Errorf("record that the codes matched: %w", err)
+		}
+	}
 	enabled, err := pv.enableUser(ctx, b, plan)
 	if err != nil {
 		return err

@@ -124,3 +124,24 @@ func codesMatched(b *history.Bump) bool {
 	}
 	return false
 }
+
+// noteMatched is the timeline note Confirm records before it changes MISP.
+const noteMatched = "the codes match: enabling this side"
+
+// matched reports whether the admin confirmed that the codes of b match,
+// even if the confirmation did not finish.
+func matched(b *history.Bump) bool {
+	for _, e := range b.Timeline {
+		if e.Status == history.StatusConfirmed || (e.Status == history.StatusApplied && e.Note == noteMatched) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyForExistingUser reports whether b made a key for a sync user that
+// existed before it, as a rotation does.
+func keyForExistingUser(b *history.Bump) bool {
+	u := b.Object(history.KindUser)
+	return u != nil && (u.State == history.StateReused || u.State == history.StateUpdated)
+}

@@ -220,3 +220,25 @@ func TestSavedKeyOfFailedCreateIsRemoved(t *testing.T) {
 		t.Errorf("the sync user had %d key(s) before the cancelled rotation and has %d after it", len(before), len(after))
 	}
 }
+
+// A rotation interrupted after the admin confirmed the codes, but before
+// the confirmation was saved, is rolled back at the next start. The
+// partner may already have stored the new key, so the rollback keeps it,
+// and the old key, never set to expire, keeps working too.
+func TestRecoveredMatchedRotationKeepsBothKeys(t *testing.T) {
+	a, b := twoSides(t)
+	first, _ := fullBump(t, a, b)
+	ra, _ := repeatWithNewKey(t, a, b)
+	// What Confirm records before it changes MISP.
+	ra.bump.Timeline = append(ra.bump.Timeline, history.Event{Time: time.Now().UTC(), Status: ra.bump.Status, Note: noteMatched})
+	if err := a.store.Save(ra.bump); err != nil {
+		t.Fatal(err)
+	}
+	a.pv.Release(ra.bump)
+	if rolled, err := a.pv.Recover(context.Background()); err != nil || len(rolled) != 1 {
+		t.Fatalf("recovery: %d bumps rolled back, %v", len(rolled), err)
+	}
+	if !keyWorks(t, a, first.key) || !keyWorks(t, a, ra.key) {
+		t.Error("after the recovery of a matched rotation both keys must work")
+	}
+}

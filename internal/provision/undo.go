@@ -26,6 +26,13 @@ func (pv *Provisioner) Rollback(ctx context.Context, b *history.Bump, reason str
 		if o == nil || (o.State != history.StateCreated && o.State != history.StateCreating) {
 			continue
 		}
+		if kind == history.KindAuthKey && matched(b) && keyForExistingUser(b) {
+			// The partner may have stored this key when it confirmed, and
+			// the older keys were never set to expire: both stay valid.
+			o.State, o.Note = history.StateReused, "kept: the codes matched, so the partner may already use it"
+			_ = pv.Store.Save(b)
+			continue
+		}
 		if o.ID != 0 && laterUse[objectKey{kind, o.ID}] {
 			// A later bump took this object over (it reused it), so it
 			// belongs to a partnership now: leave it.
