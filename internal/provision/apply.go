@@ -225,8 +225,8 @@ func (pv *Provisioner) applyKey(ctx context.Context, b *history.Bump, plan *Plan
 				"turn Security.advanced_authkeys on, or delete the sync user and bump again"))
 	}
 	// A key that an earlier attempt made, or that MISP saved although the
-	// create failed, was never sent: remove it rather than leave a
-	// working key that nobody holds.
+	// create failed, was never sent. Remove it, so that no working key is
+	// left that the partner does not have.
 	if old := b.Object(kind); old != nil && (old.State == history.StateCreated || old.State == history.StateCreating) {
 		if err := pv.removeBumpKeys(ctx, b, userID, misp.ID(old.ID)); err != nil {
 			return secret.Key{}, pv.fail(kind, "remove the key of the failed attempt", err)

@@ -20,8 +20,8 @@ func (pv *Provisioner) Confirm(ctx context.Context, b *history.Bump, plan *Plan,
 		return fmt.Errorf("confirm bump %s: it is %s, not applied", b.ID, b.Status)
 	}
 	if !matched(b) {
-		// Recorded first, so that a rollback after a crash knows that the
-		// partner may already have stored this bump's key.
+		// Recorded first, so that a rollback after a crash keeps a key the
+		// partner may already have stored.
 		b.Timeline = append(b.Timeline, history.Event{Time: pv.now().UTC(), Status: b.Status, Note: noteMatched})
 		if err := pv.Store.Save(b); err != nil {
 			return fmt.Errorf("record that the codes matched: %w", err)

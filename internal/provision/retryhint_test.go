@@ -9,8 +9,8 @@ import (
 )
 
 // A create that fails with a 500 may have been saved. Provisioning looks
-// the record up before a retry, so the message tells the admin that a
-// retry is safe instead of asking them to list the records.
+// the record up before a retry, so the message says that a retry is
+// safe instead of asking the admin to list the records.
 func TestMaybeSavedFailureSaysRetryIsSafe(t *testing.T) {
 	a, b := twoSides(t)
 	r, err := a.start(t, b.exchangeProfile(t), history.RoleInitiator, loopbackOptions)

@@ -93,7 +93,7 @@ func TestOlderKeyStopsWorkingAfterGrace(t *testing.T) {
 	}
 }
 
-// When MISP fails to set the expiry, the confirmation stands, the note
+// When MISP fails to set the expiry, the confirmation is kept, the note
 // names the key, and the next verification sets the expiry.
 func TestVerifyRetriesKeyExpiry(t *testing.T) {
 	a, b := twoSides(t)
