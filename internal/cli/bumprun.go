@@ -264,11 +264,19 @@ func (r *bumpRun) cancel(cause error) {
 		return
 	}
 	rec := r.session.Record()
+	if rec == nil || rec.Status != history.StatusRemoved {
+		return
+	}
+	kept := rec.KeptNotes()
+	for _, note := range kept {
+		fmt.Fprintf(r.out, "On your MISP %s.\n", note)
+	}
 	switch {
-	case rec == nil:
-	case rec.Status == history.StatusRemoved && removedSomething(rec):
+	case removedSomething(rec) && len(kept) > 0:
+		fmt.Fprintln(r.out, "Undone: everything else this bump created on your MISP was removed.")
+	case removedSomething(rec):
 		fmt.Fprintln(r.out, "Undone: everything this bump created on your MISP was removed.")
-	case rec.Status == history.StatusRemoved:
+	case len(kept) == 0:
 		fmt.Fprintln(r.out, "This bump had created nothing on your MISP, so nothing was removed.")
 	}
 }

@@ -97,15 +97,20 @@ func (s *Store) Partners() ([]*Partnership, error) {
 
 // counts reports whether a bump decides the state of its partnership. A
 // bump that was cancelled or failed counts only if it had created the
-// organisation, the sync user or the server entry (now removed): a
-// cancelled repeat bump that only made a key, or reused everything,
-// leaves the partnership as it was.
+// organisation, the sync user or the server entry (now removed), or if
+// it failed only after the codes were confirmed: a cancelled repeat bump
+// that only made a key, or reused everything, leaves the partnership as
+// it was.
 func counts(b *Bump) bool {
 	switch b.Status {
 	case StatusPending:
 		return false
 	case StatusApplied, StatusConfirmed, StatusVerified:
 		return true
+	case StatusFailed:
+		if b.WasConfirmed() {
+			return true
+		}
 	}
 	for _, kind := range []Kind{KindOrganisation, KindUser, KindServer} {
 		if o := b.Object(kind); o != nil && o.State == StateRemoved {

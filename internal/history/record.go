@@ -1,6 +1,7 @@
 package history
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -194,6 +195,29 @@ func (b *Bump) PutObject(o Object) {
 		return
 	}
 	b.Objects = append(b.Objects, o)
+}
+
+// KeptNotes returns, for a rolled-back bump, why objects it created were
+// kept, one note per object, such as "kept: a later bump uses it".
+func (b *Bump) KeptNotes() []string {
+	var notes []string
+	for _, o := range b.Objects {
+		if o.State == StateReused && strings.HasPrefix(o.Note, "kept: ") {
+			notes = append(notes, fmt.Sprintf("the %s (id %d) was kept: %s", o.Kind, o.ID, strings.TrimPrefix(o.Note, "kept: ")))
+		}
+	}
+	return notes
+}
+
+// WasConfirmed reports whether both admins confirmed the codes of b at
+// some point, whatever happened after.
+func (b *Bump) WasConfirmed() bool {
+	for _, e := range b.Timeline {
+		if e.Status == StatusConfirmed {
+			return true
+		}
+	}
+	return false
 }
 
 // Unfinished reports whether the bump stopped before a final state and

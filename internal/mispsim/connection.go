@@ -129,17 +129,24 @@ func verifyChainWithoutHost(raw [][]byte, roots *x509.CertPool) error {
 // response. The key goes in the Authorization header only.
 func remoteCall(ctx context.Context, client *http.Client, method, url, key string,
 	body any) (int, []byte, error) {
+	status, raw, _, err := remoteCallHeader(ctx, client, method, url, key, body)
+	return status, raw, err
+}
+
+// remoteCallHeader is remoteCall that also returns the response headers.
+func remoteCallHeader(ctx context.Context, client *http.Client, method, url, key string,
+	body any) (int, []byte, http.Header, error) {
 	var reader io.Reader
 	if body != nil {
 		encoded, err := json.Marshal(body)
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, nil, err
 		}
 		reader = bytes.NewReader(encoded)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, url, reader)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	req.Header.Set("Authorization", key)
 	req.Header.Set("Accept", "application/json")
@@ -147,11 +154,11 @@ func remoteCall(ctx context.Context, client *http.Client, method, url, key strin
 	req.Header.Set("User-Agent", "MISP "+Version+" - mispsim")
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxRemoteBody))
-	return resp.StatusCode, raw, err
+	return resp.StatusCode, raw, resp.Header, err
 }
 
 // testConnection runs MISP's connection test against a server entry: the
@@ -332,7 +339,7 @@ func (s *Sim) getRemoteUser(c *call) {
 		return
 	}
 
-	status, raw, err := remoteCall(c.r.Context(), s.syncClient(target), http.MethodGet,
+	status, raw, header, err := remoteCallHeader(c.r.Context(), s.syncClient(target), http.MethodGet,
 		target.url+"/users/view/me.json", target.key, nil)
 	switch {
 	case err != nil:
@@ -360,5 +367,11 @@ func (s *Sim) getRemoteUser(c *call) {
 	if me.Role.PermSync {
 		syncFlag = "Yes"
 	}
-	c.ok(object{{"User", me.User.Email}, {"Role name", me.Role.Name}, {"Sync flag", syncFlag}})
+	out := object{{"User", me.User.Email}, {"Role name", me.Role.Name}, {"Sync flag", syncFlag}}
+	// NOTE: MISP adds this member only for a key with an expiry; its
+	// exact text is read from MISP's source, not recorded.
+	if expiration := header.Get("X-Auth-Key-Expiration"); expiration != "" {
+		out = append(out, member{"Auth key expiration", expiration})
+	}
+	c.ok(out)
 }

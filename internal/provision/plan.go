@@ -109,7 +109,8 @@ func (p *Plan) keyStep() Step {
 	case p.User.Action == ActionCreate:
 		return Step{Kind: history.KindAuthKey, Action: ActionCreate, Detail: "take the key MISP makes with the new sync user"}
 	case p.Options.NewKey:
-		return Step{Kind: history.KindAuthKey, Action: ActionCreate, Detail: "make a new key for the existing sync user"}
+		return Step{Kind: history.KindAuthKey, Action: ActionCreate, Detail: fmt.Sprintf(
+			"make a new key for the existing sync user; its other keys expire %d days after the codes match", int(DefaultKeyGrace.Hours()/24))}
 	}
 	return Step{Kind: history.KindAuthKey, Action: ActionReuse, Detail: "the partner keeps the key it already has"}
 }

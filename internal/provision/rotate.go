@@ -62,8 +62,10 @@ func (pv *Provisioner) expireOlderKeys(ctx context.Context, b *history.Bump) str
 	var failed []string
 	for _, old := range keys {
 		// Only the sync user's own keys, in case a server ignores the
-		// user id in the index.
-		if old.ID == misp.ID(key.ID) || old.UserID != userID {
+		// user id in the index, and only keys older than this bump's:
+		// MISP numbers keys in creation order, and a newer key belongs
+		// to a later bump that the partner may use.
+		if old.ID >= misp.ID(key.ID) || old.UserID != userID {
 			continue
 		}
 		if exp := int64(old.Expiration); exp != 0 && exp <= deadline {
@@ -114,15 +116,7 @@ func (pv *Provisioner) finishRotation(ctx context.Context, b *history.Bump) {
 // codesMatched reports whether b was confirmed and not removed since. A
 // failed verification after the confirmation keeps it confirmed.
 func codesMatched(b *history.Bump) bool {
-	if b.Status == history.StatusRemoved {
-		return false
-	}
-	for _, e := range b.Timeline {
-		if e.Status == history.StatusConfirmed {
-			return true
-		}
-	}
-	return false
+	return b.Status != history.StatusRemoved && b.WasConfirmed()
 }
 
 // noteMatched is the timeline note Confirm records before it changes MISP.

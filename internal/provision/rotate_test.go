@@ -120,8 +120,9 @@ func TestVerifyRetriesKeyExpiry(t *testing.T) {
 }
 
 // The partner's confirmation fails and the partner rolls back, so its
-// server entry keeps the old key: that key must still work, because A
-// cannot know whether the partner stored the new one.
+// server entry keeps the old key. That key must still work, because A
+// cannot know whether the partner stored the new one, and the partner's
+// verification must warn that it expires.
 func TestPartnerRollbackKeepsWorkingKey(t *testing.T) {
 	a, b := twoSides(t)
 	fullBump(t, a, b)
@@ -138,6 +139,18 @@ func TestPartnerRollbackKeepsWorkingKey(t *testing.T) {
 	}
 	if !keyWorks(t, a, serverFor(t, b, a).AuthKey) {
 		t.Error("B's server entry for A contains a key that no longer works on A")
+	}
+	b.sim.ClearFaults()
+	p, err := b.store.FindPartner(a.sim.Identity().OrgUUID, b.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := b.pv.VerifyAgain(context.Background(), p)
+	if err != nil {
+		t.Fatalf("verify again on B: %v", err)
+	}
+	if !strings.Contains(v.Message, "warning: the partner's MISP says this key expires on") {
+		t.Errorf("B's verification does not warn that its key expires: %s", v.Message)
 	}
 }
 
@@ -240,5 +253,12 @@ func TestRecoveredMatchedRotationKeepsBothKeys(t *testing.T) {
 	}
 	if !keyWorks(t, a, first.key) || !keyWorks(t, a, ra.key) {
 		t.Error("after the recovery of a matched rotation both keys must work")
+	}
+	saved, err := a.store.Load(ra.bump.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := saved.KeptNotes(); len(notes) != 1 || !strings.Contains(notes[0], "the partner may already use it") {
+		t.Errorf("the rolled-back rotation explains the kept key as %q", notes)
 	}
 }

@@ -53,6 +53,11 @@ func (pv *Provisioner) Verify(ctx context.Context, b *history.Bump, partner exch
 		}
 		period = min(period*2, 15*time.Second)
 	}
+	if v.OK {
+		if remote, err := pv.Client.RemoteUser(ctx, misp.ID(o.ID)); err == nil {
+			v.Message += expiryWarning(remote)
+		}
+	}
 	return pv.recordVerification(b, v, nil)
 }
 
@@ -128,9 +133,17 @@ func (pv *Provisioner) VerifyAgain(ctx context.Context, p *history.Partnership) 
 	v := pv.check(ctx, misp.ID(o.ID), exchange.Profile{}, secret.Key{})
 	if remote, err := pv.Client.RemoteUser(ctx, misp.ID(o.ID)); err == nil && v.OK {
 		v.Message += fmt.Sprintf(" (the partner's MISP knows the key as %s, role %q)", remote.Email, remote.RoleName)
+		v.Message += expiryWarning(remote)
+	}
+	// Every rotation whose older keys are not set to expire yet, not
+	// only the latest bump's: a later bump does not finish an earlier
+	// rotation.
+	for _, earlier := range p.Bumps {
+		if earlier.OnMISP(pv.Client.BaseURL()) {
+			pv.finishRotation(ctx, earlier)
+		}
 	}
 	b := p.Latest
-	pv.finishRotation(ctx, b)
 	b.LastVerification = v
 	status := history.StatusVerified
 	if !v.OK {
@@ -141,4 +154,16 @@ func (pv *Provisioner) VerifyAgain(ctx context.Context, p *history.Partnership) 
 		return v, fmt.Errorf("record the verification: %w", err)
 	}
 	return v, nil
+}
+
+// expiryWarning returns, for a key in our server entry that the partner's
+// MISP reports as expiring, a sentence saying so, and "" otherwise. A key
+// expires when the partner rotated it and this side never stored the new
+// one.
+func expiryWarning(remote misp.RemoteUser) string {
+	if remote.KeyExpiration == "" || remote.KeyExpiration == "N/A" {
+		return ""
+	}
+	return fmt.Sprintf("; warning: the partner's MISP says this key expires on %s, "+
+		"so sync stops then: bump again before that date", remote.KeyExpiration)
 }

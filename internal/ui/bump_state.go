@@ -27,7 +27,9 @@ type bumpState struct {
 	lastErr  error
 	changed  bool
 	// created is true once Approve recorded the bump in the history.
-	created      bool
+	created bool
+	// kept says, after a rollback, which created objects stayed and why.
+	kept         []string
 	verification *history.Verification
 }
 
@@ -45,7 +47,10 @@ func snapshot(s *bump.Session) bumpState {
 	}
 	st.lastErr = s.LastError()
 	st.changed = s.Changed()
-	st.created = s.Record() != nil
+	if rec := s.Record(); rec != nil {
+		st.created = true
+		st.kept = rec.KeptNotes()
+	}
 	st.verification = s.Verification()
 	return st
 }

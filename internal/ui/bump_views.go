@@ -225,7 +225,12 @@ func (b *bumpScreen) cancelledView() fyne.CanvasObject {
 	if b.cancelNote != "" {
 		box.Add(wrapLabel(b.cancelNote))
 	}
-	if b.state.created {
+	for _, note := range b.state.kept {
+		box.Add(wrapLabel("On your MISP " + note + "."))
+	}
+	if b.state.created && len(b.state.kept) > 0 {
+		box.Add(wrapLabel("Everything else this bump created on your MISP was removed."))
+	} else if b.state.created {
 		box.Add(wrapLabel("What this bump created on your MISP was removed."))
 	} else {
 		box.Add(wrapLabel("Nothing was created on your MISP."))

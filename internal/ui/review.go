@@ -76,7 +76,8 @@ func (b *bumpScreen) newKeyCheck(st bumpState) fyne.CanvasObject {
 	})
 	check.SetChecked(b.newKey)
 	b.newKeyToggle = check
-	help := wrapLabel(fmt.Sprintf("Its old key stops working %d days after the codes match.", int(provision.DefaultKeyGrace.Hours()/24)))
+	help := wrapLabel(fmt.Sprintf("Its other keys on your MISP are set to expire %d days after you confirm that the codes match.",
+		int(provision.DefaultKeyGrace.Hours()/24)))
 	return container.NewVBox(check, help)
 }
 
