@@ -267,16 +267,16 @@ func (r *bumpRun) cancel(cause error) {
 	if rec == nil || rec.Status != history.StatusRemoved {
 		return
 	}
-	kept := rec.KeptNotes()
-	for _, note := range kept {
+	keptNotes := rec.KeptNotes()
+	for _, note := range keptNotes {
 		fmt.Fprintf(r.out, "On your MISP %s.\n", note)
 	}
 	switch {
-	case removedSomething(rec) && len(kept) > 0:
+	case removedSomething(rec) && len(keptNotes) > 0:
 		fmt.Fprintln(r.out, "Undone: everything else this bump created on your MISP was removed.")
 	case removedSomething(rec):
 		fmt.Fprintln(r.out, "Undone: everything this bump created on your MISP was removed.")
-	case len(kept) == 0:
+	case len(keptNotes) == 0:
 		fmt.Fprintln(r.out, "This bump had created nothing on your MISP, so nothing was removed.")
 	}
 }

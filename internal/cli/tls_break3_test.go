@@ -35,7 +35,7 @@ func startTLSSim(t *testing.T) (string, string, string) {
 // login is the command that saves --misp-pin, and the first one a new
 // admin runs, so on a self-signed MISP its error must show the
 // fingerprint to pin.
-func TestBreak3LoginOmitsFingerprint(t *testing.T) {
+func TestBreak3LoginShowsFingerprint(t *testing.T) {
 	home := isolateConfig(t)
 	url, keyFile, pin := startTLSSim(t)
 	key, err := os.ReadFile(keyFile)
@@ -54,7 +54,7 @@ func TestBreak3LoginOmitsFingerprint(t *testing.T) {
 // With a CA file that does not sign the certificate, profile advises the
 // admin to pass --misp-pin, and following that advice must work although
 // the configuration file still names the CA file.
-func TestBreak3PinAdviceConflictsWithCAFile(t *testing.T) {
+func TestBreak3PinAdviceWorksWithCAFile(t *testing.T) {
 	home := isolateConfig(t)
 	url, keyFile, pin := startTLSSim(t)
 	otherDir := t.TempDir()
@@ -85,7 +85,7 @@ func TestBreak3PinAdviceConflictsWithCAFile(t *testing.T) {
 
 // A pin with an http URL, where no certificate is checked, is rejected,
 // so the admin does not believe the connection is pinned.
-func TestBreak3LoginSavesPinForHTTP(t *testing.T) {
+func TestBreak3LoginRejectsPinForHTTP(t *testing.T) {
 	home := isolateConfig(t)
 	sim, err := mispsim.New(mispsim.Options{DataDir: t.TempDir(), OrgName: "Example CERT H", OrgUUID: "5f1b8c2e-0000-4000-8000-00000000000e"})
 	if err != nil {

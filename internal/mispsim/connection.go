@@ -368,8 +368,8 @@ func (s *Sim) getRemoteUser(c *call) {
 		syncFlag = "Yes"
 	}
 	out := object{{"User", me.User.Email}, {"Role name", me.Role.Name}, {"Sync flag", syncFlag}}
-	// NOTE: MISP adds this member only for a key with an expiry; its
-	// exact text is read from MISP's source, not recorded.
+	// NOTE: MISP adds this member only for a key with an expiry. Its
+	// exact text is read from MISP's source, not from a recording.
 	if expiration := header.Get("X-Auth-Key-Expiration"); expiration != "" {
 		out = append(out, member{"Auth key expiration", expiration})
 	}

@@ -211,8 +211,8 @@ func (s *Sim) authorize(w http.ResponseWriter, r *http.Request, rt route) (*call
 	}
 	c.user, c.key = u, key
 	if key != nil && key.Expiration != 0 {
-		// MISP announces a key's expiry on every response to it, in ISO
-		// 8601; getRemoteUser passes it on.
+		// MISP announces a key's expiry in ISO 8601 on every response to
+		// a request made with it, and getRemoteUser passes it on.
 		w.Header().Set("X-Auth-Key-Expiration", time.Unix(key.Expiration, 0).UTC().Format(time.RFC3339))
 	}
 	c.role, _ = roleByID(u.RoleID)

@@ -9,7 +9,7 @@ import (
 )
 
 // A create that fails with a 500 may have been saved. Provisioning looks
-// the record up before a retry, so the message says that a retry is
+// the record up before a retry, so the error states that a retry is
 // safe instead of asking the admin to list the records.
 func TestMaybeSavedFailureSaysRetryIsSafe(t *testing.T) {
 	a, b := twoSides(t)

@@ -19,7 +19,7 @@ const DefaultKeyGrace = 7 * 24 * time.Hour
 // returns ok false for other bumps, and once the older keys are set to
 // expire.
 func rotation(b *history.Bump) (user, key *history.Object, ok bool) {
-	if !codesMatched(b) {
+	if !stillConfirmed(b) {
 		return nil, nil, false
 	}
 	user, key = b.Object(history.KindUser), b.Object(history.KindAuthKey)
@@ -62,9 +62,9 @@ func (pv *Provisioner) expireOlderKeys(ctx context.Context, b *history.Bump) str
 	var failed []string
 	for _, old := range keys {
 		// Only the sync user's own keys, in case a server ignores the
-		// user id in the index, and only keys older than this bump's:
-		// MISP numbers keys in creation order, and a newer key belongs
-		// to a later bump that the partner may use.
+		// user id in the index. Only keys older than this bump's, too,
+		// because MISP numbers keys in creation order and a newer key
+		// belongs to a later bump that the partner may use.
 		if old.ID >= misp.ID(key.ID) || old.UserID != userID {
 			continue
 		}
@@ -113,9 +113,9 @@ func (pv *Provisioner) finishRotation(ctx context.Context, b *history.Bump) {
 	}
 }
 
-// codesMatched reports whether b was confirmed and not removed since. A
-// failed verification after the confirmation keeps it confirmed.
-func codesMatched(b *history.Bump) bool {
+// stillConfirmed reports whether b was confirmed and not removed since.
+// A failed verification after the confirmation does not change that.
+func stillConfirmed(b *history.Bump) bool {
 	return b.Status != history.StatusRemoved && b.WasConfirmed()
 }
 

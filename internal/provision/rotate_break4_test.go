@@ -34,7 +34,7 @@ func keyExpiration(t *testing.T, s, p *side, id int64) int64 {
 // "verify again" after two rotations, the first with its expiry pending
 // and the second with a failed verification, must not set the second
 // rotation's key, which the partner stored, to expire.
-func TestVerifyAgainExpiresNewerRotationKey(t *testing.T) {
+func TestVerifyAgainKeepsNewerRotationKey(t *testing.T) {
 	a, b := twoSides(t)
 	fullBump(t, a, b)
 
@@ -87,7 +87,7 @@ func TestVerifyAgainExpiresNewerRotationKey(t *testing.T) {
 // the partnership's latest bump. A later verification must still retry
 // the rotation's expiry, or the replaced key, perhaps a leaked one, never
 // expires.
-func TestOrdinaryBumpDropsPendingKeyExpiry(t *testing.T) {
+func TestOrdinaryBumpKeepsPendingKeyExpiry(t *testing.T) {
 	a, b := twoSides(t)
 	fullBump(t, a, b)
 

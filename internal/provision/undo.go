@@ -28,7 +28,7 @@ func (pv *Provisioner) Rollback(ctx context.Context, b *history.Bump, reason str
 		}
 		if kind == history.KindAuthKey && matched(b) && keyForExistingUser(b) {
 			// The partner may have stored this key when it confirmed, and
-			// the older keys were never set to expire: both stay valid.
+			// the older keys were never set to expire, so both stay valid.
 			o.State, o.Note = history.StateReused, "kept: the codes matched, so the partner may already use it, and its older keys stay valid too"
 			_ = pv.Store.Save(b)
 			continue

@@ -136,8 +136,8 @@ func (pv *Provisioner) VerifyAgain(ctx context.Context, p *history.Partnership) 
 		v.Message += expiryWarning(remote)
 	}
 	// Every rotation whose older keys are not set to expire yet, not
-	// only the latest bump's: a later bump does not finish an earlier
-	// rotation.
+	// only the latest bump's, because a later bump does not finish an
+	// earlier rotation.
 	for _, earlier := range p.Bumps {
 		if earlier.OnMISP(pv.Client.BaseURL()) {
 			pv.finishRotation(ctx, earlier)

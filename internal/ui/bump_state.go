@@ -28,8 +28,9 @@ type bumpState struct {
 	changed  bool
 	// created is true once Approve recorded the bump in the history.
 	created bool
-	// kept says, after a rollback, which created objects stayed and why.
-	kept         []string
+	// keptNotes lists, after a rollback, the created objects that stayed
+	// on MISP and why.
+	keptNotes    []string
 	verification *history.Verification
 }
 
@@ -49,7 +50,7 @@ func snapshot(s *bump.Session) bumpState {
 	st.changed = s.Changed()
 	if rec := s.Record(); rec != nil {
 		st.created = true
-		st.kept = rec.KeptNotes()
+		st.keptNotes = rec.KeptNotes()
 	}
 	st.verification = s.Verification()
 	return st

@@ -225,10 +225,10 @@ func (b *bumpScreen) cancelledView() fyne.CanvasObject {
 	if b.cancelNote != "" {
 		box.Add(wrapLabel(b.cancelNote))
 	}
-	for _, note := range b.state.kept {
+	for _, note := range b.state.keptNotes {
 		box.Add(wrapLabel("On your MISP " + note + "."))
 	}
-	if b.state.created && len(b.state.kept) > 0 {
+	if b.state.created && len(b.state.keptNotes) > 0 {
 		box.Add(wrapLabel("Everything else this bump created on your MISP was removed."))
 	} else if b.state.created {
 		box.Add(wrapLabel("What this bump created on your MISP was removed."))
